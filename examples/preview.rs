@@ -1,0 +1,198 @@
+//! Preview designs as a marketer would: render every sample customer to every
+//! channel and look at the files.
+//!
+//! ```sh
+//! cargo run --release --example preview                      # all shipped designs -> ./out
+//! cargo run --release --example preview -- render templates/bill --data templates/bill/samples --out out
+//! ```
+//!
+//! Per customer it writes `<out>/<design>/<customer-id>/` with `email.html`,
+//! `email.txt` and `sms.txt`, and `<out>/<design>/summary.json` with the
+//! subject, SMS encoding and segments, bytes per channel, render time and any
+//! error. Errors go to stderr with their place; the exit code is 1 when any
+//! record failed, 2 when a design or input could not be read.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use vellum::{ComposeOptions, Date, Design, EmailOptions, read_records};
+
+struct Args {
+    jobs: Vec<(PathBuf, PathBuf)>,
+    out: PathBuf,
+    today: Option<Date>,
+}
+
+const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut design = None;
+    let mut data = None;
+    let mut out = PathBuf::from("out");
+    let mut today = None;
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "render" => design = Some(PathBuf::from(it.next().ok_or(USAGE)?)),
+            "--data" => data = Some(PathBuf::from(it.next().ok_or(USAGE)?)),
+            "--out" => out = PathBuf::from(it.next().ok_or(USAGE)?),
+            "--today" => {
+                let s = it.next().ok_or(USAGE)?;
+                today = Some(Date::parse(&s).ok_or_else(|| format!("--today: {s:?} is not a date YYYY-MM-DD"))?);
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let jobs = match design {
+        Some(d) => {
+            let data = data.unwrap_or_else(|| d.join("samples"));
+            vec![(d, data)]
+        }
+        None => {
+            let mut dirs: Vec<PathBuf> = std::fs::read_dir("templates")
+                .map_err(|e| format!("cannot read templates/: {e}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("design.toml").is_file())
+                .collect();
+            dirs.sort();
+            dirs.into_iter().map(|d| (d.clone(), d.join("samples"))).collect()
+        }
+    };
+    Ok(Args { jobs, out, today })
+}
+
+/// A folder name for a customer id: customer data never becomes a path.
+fn safe_dir_name(id: &str, used: &mut HashSet<String>) -> String {
+    let mut name: String = id
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if name.is_empty() {
+        name = "record".to_owned();
+    }
+    let base = name.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+fn copy_assets(brand: &Path, out: &Path) -> std::io::Result<()> {
+    let dest = out.join("assets");
+    std::fs::create_dir_all(&dest)?;
+    for e in std::fs::read_dir(brand)? {
+        let p = e?.path();
+        if matches!(p.extension().and_then(|e| e.to_str()), Some("png" | "svg" | "jpg" | "gif")) {
+            std::fs::copy(&p, dest.join(p.file_name().unwrap_or_default()))?;
+        }
+    }
+    Ok(())
+}
+
+fn run(args: &Args) -> Result<bool, String> {
+    let options = ComposeOptions { today: args.today };
+    let mut all_ok = true;
+    for (dir, data) in &args.jobs {
+        let design = Design::load(dir).map_err(|e| e.to_string())?;
+        let records = read_records(data).map_err(|e| e.to_string())?;
+        let ddir = args.out.join(design.id());
+        std::fs::create_dir_all(&ddir).map_err(|e| format!("{}: {e}", ddir.display()))?;
+        copy_assets(design.brand_dir(), &args.out).map_err(|e| format!("copying brand assets: {e}"))?;
+        let email_options = EmailOptions { asset_base_url: Some("../../assets".to_owned()) };
+        let mut used = HashSet::new();
+        let mut summary = Vec::new();
+        let (mut ok, mut failed) = (0, 0);
+        for rec in &records {
+            let id = design.record_id(&rec.value);
+            let start = Instant::now();
+            let mut entry = json!({ "customer": id, "source": rec.source });
+            let mut errors: Vec<String> = Vec::new();
+            let folder = ddir.join(safe_dir_name(&id, &mut used));
+            match design.compose(&rec.value, &options) {
+                Err(e) => errors.push(e.to_string()),
+                Ok(doc) => {
+                    entry["locale"] = json!(doc.locale);
+                    entry["subject"] = json!(doc.subject);
+                    let email = design.render_email_with(&doc, &email_options);
+                    let sms = design.render_sms(&doc);
+                    let elapsed = start.elapsed();
+                    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+                    let mut bytes = json!({});
+                    match email {
+                        Ok(m) => {
+                            write(&folder.join("email.html"), &m.html)?;
+                            write(&folder.join("email.txt"), &m.text)?;
+                            bytes["email_html"] = json!(m.html.len());
+                            bytes["email_text"] = json!(m.text.len());
+                        }
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                    match sms {
+                        Ok(s) => {
+                            write(&folder.join("sms.txt"), &s.text)?;
+                            entry["sms"] = json!({ "encoding": s.encoding, "segments": s.segments, "units": s.units });
+                            bytes["sms"] = json!(s.text.len());
+                        }
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                    entry["bytes"] = bytes;
+                    entry["render_ms"] = json!((elapsed.as_secs_f64() * 1e6).round() / 1e3);
+                    entry["warnings"] = json!(doc.warnings);
+                }
+            }
+            if errors.is_empty() {
+                ok += 1;
+                entry["error"] = Value::Null;
+            } else {
+                failed += 1;
+                for e in &errors {
+                    eprintln!("{}: {e}", rec.source);
+                }
+                entry["error"] = json!(errors.join("; "));
+            }
+            summary.push(entry);
+        }
+        let text = serde_json::to_string_pretty(&json!({
+            "design": design.id(),
+            "version": design.manifest().version,
+            "records": records.len(),
+            "rendered": ok,
+            "failed": failed,
+            "customers": summary,
+        }))
+        .map_err(|e| e.to_string())?;
+        write(&ddir.join("summary.json"), &text)?;
+        eprintln!("{}: {ok} rendered, {failed} failed -> {}", design.id(), ddir.display());
+        all_ok &= failed == 0;
+    }
+    Ok(all_ok)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The fields a design declares, and checking customer records against them.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::error::FieldProblem;
+use crate::locale::{Date, currency_digits};
+
+/// The type of a declared field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text.
+    String,
+    /// Any number.
+    Number,
+    /// A whole number.
+    Integer,
+    /// An amount in major units (number or decimal string), in the record's currency.
+    Money,
+    /// An ISO `YYYY-MM-DD` date.
+    Date,
+    /// `true` or `false`.
+    Bool,
+    /// An `https:`, `http:`, `mailto:` or `tel:` URL.
+    Url,
+    /// A list of records.
+    List,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "string" | "text" => Kind::String,
+            "number" => Kind::Number,
+            "integer" => Kind::Integer,
+            "money" => Kind::Money,
+            "date" => Kind::Date,
+            "bool" => Kind::Bool,
+            "url" => Kind::Url,
+            "list" => Kind::List,
+            _ => return None,
+        })
+    }
+
+    /// The name used in `[fields]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Number => "number",
+            Kind::Integer => "integer",
+            Kind::Money => "money",
+            Kind::Date => "date",
+            Kind::Bool => "bool",
+            Kind::Url => "url",
+            Kind::List => "list",
+        }
+    }
+}
+
+/// A declared field: its type and whether a record may leave it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldType {
+    /// The type.
+    pub kind: Kind,
+    /// Whether the field may be missing or null.
+    pub optional: bool,
+}
+
+impl FieldType {
+    /// Parses `money`, `string?` and the like.
+    pub(crate) fn parse(s: &str) -> Option<FieldType> {
+        let (name, optional) = match s.strip_suffix('?') {
+            Some(n) => (n, true),
+            None => (s, false),
+        };
+        Some(FieldType { kind: Kind::parse(name.trim())?, optional })
+    }
+}
+
+/// The declared fields of a design, by dotted path (list entries continue the
+/// list's path: `items.amount`).
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    map: HashMap<String, FieldType>,
+    /// Paths in declaration order, parents before children, for validation.
+    order: Vec<String>,
+}
+
+/// The result of looking a path up among the declared fields.
+pub(crate) enum Lookup {
+    Field(FieldType),
+    /// A prefix of declared fields: a record, not a value.
+    Group,
+    Unknown,
+}
+
+impl Fields {
+    pub(crate) fn insert(&mut self, path: String, ty: FieldType) {
+        self.order.push(path.clone());
+        self.map.insert(path, ty);
+    }
+
+    pub(crate) fn finish(&mut self) {
+        // Parents first: a missing parent is reported once, not per child.
+        self.order.sort_by_key(|p| p.matches('.').count());
+    }
+
+    pub(crate) fn lookup(&self, path: &str) -> Lookup {
+        if let Some(t) = self.map.get(path) {
+            return Lookup::Field(*t);
+        }
+        let prefix = format!("{path}.");
+        if self.map.keys().any(|k| k.starts_with(&prefix)) { Lookup::Group } else { Lookup::Unknown }
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Option<FieldType> {
+        self.map.get(path).copied()
+    }
+
+    /// The declared list that contains `path`, if any (`items` for `items.amount`).
+    pub(crate) fn enclosing_list<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let mut end = path.len();
+        while let Some(dot) = path[..end].rfind('.') {
+            let parent = &path[..dot];
+            if matches!(self.map.get(parent), Some(t) if t.kind == Kind::List) {
+                return Some(parent);
+            }
+            end = dot;
+        }
+        None
+    }
+
+    /// The closest declared path, for "did you mean" hints.
+    pub(crate) fn suggest(&self, path: &str) -> Option<&str> {
+        self.map
+            .keys()
+            .map(|k| (edit_distance(k, path), k))
+            .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+            .min()
+            .map(|(_, k)| k.as_str())
+    }
+
+    /// Checks a record against every declared field and returns every problem.
+    pub(crate) fn check(&self, record: &Value, currency: &str) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        for path in &self.order {
+            if self.enclosing_list(path).is_some() {
+                continue; // checked with its list
+            }
+            self.check_path(record, path, path, currency, &mut problems);
+        }
+        problems
+    }
+
+    fn check_path(&self, base: &Value, rel: &str, full: &str, currency: &str, out: &mut Vec<FieldProblem>) {
+        let ty = self.map[full];
+        // Missing parents are reported once, at the parent.
+        let mut cur = base;
+        let segs: Vec<&str> = rel.split('.').collect();
+        for (i, seg) in segs.iter().enumerate() {
+            match cur {
+                Value::Object(m) => match m.get(*seg) {
+                    Some(v) => cur = v,
+                    None => {
+                        if i + 1 == segs.len() && !ty.optional && !self.ancestor_optional(full) {
+                            out.push(problem(full, "missing field"));
+                        }
+                        return;
+                    }
+                },
+                Value::Null => return,
+                _ => {
+                    out.push(problem(full, &format!("`{}` is not a record", segs[..i].join("."))));
+                    return;
+                }
+            }
+        }
+        if cur.is_null() {
+            if !ty.optional {
+                out.push(problem(full, "missing field (null)"));
+            }
+            return;
+        }
+        if let Some(msg) = check_value(ty.kind, cur, currency) {
+            out.push(problem(full, &msg));
+            return;
+        }
+        if ty.kind == Kind::List {
+            let children: Vec<&String> =
+                self.order.iter().filter(|p| p.strip_prefix(full).is_some_and(|r| r.starts_with('.'))).collect();
+            for (i, entry) in cur.as_array().into_iter().flatten().enumerate() {
+                if !entry.is_object() {
+                    out.push(problem(&format!("{full}[{i}]"), "expected a record"));
+                    continue;
+                }
+                for child in &children {
+                    if self.enclosing_list(child) != Some(full) {
+                        continue;
+                    }
+                    let rel = &child[full.len() + 1..];
+                    let mut sub = Vec::new();
+                    self.check_path(entry, rel, child, currency, &mut sub);
+                    for mut p in sub {
+                        p.path = p.path.replacen(full, &format!("{full}[{i}]"), 1);
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+
+    fn ancestor_optional(&self, path: &str) -> bool {
+        let mut end = path.len();
+        while let Some(dot) = path[..end].rfind('.') {
+            if self.map.get(&path[..dot]).is_some_and(|t| t.optional) {
+                return true;
+            }
+            end = dot;
+        }
+        false
+    }
+}
+
+fn problem(path: &str, message: &str) -> FieldProblem {
+    FieldProblem { path: path.to_owned(), message: message.to_owned() }
+}
+
+fn describe(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => {
+            let short: String = s.chars().take(40).collect();
+            return format!("the string {:?}", short);
+        }
+        Value::Number(n) => return format!("the number {n}"),
+        Value::Bool(_) => "a bool",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a record",
+        Value::Null => "null",
+    };
+    s.to_owned()
+}
+
+fn check_value(kind: Kind, v: &Value, currency: &str) -> Option<String> {
+    let ok = match kind {
+        Kind::String => v.is_string(),
+        Kind::Number => v.is_number(),
+        Kind::Integer => v.is_i64() || v.is_u64(),
+        Kind::Money => money_minor(v, currency_digits(currency)).is_some(),
+        Kind::Date => v.as_str().is_some_and(|s| Date::parse(s).is_some()),
+        Kind::Bool => v.is_boolean(),
+        Kind::Url => v.as_str().is_some_and(is_safe_url),
+        Kind::List => v.is_array(),
+    };
+    if ok {
+        return None;
+    }
+    let expected = match kind {
+        Kind::Money => "an amount (number or decimal string)",
+        Kind::Date => "a date `YYYY-MM-DD`",
+        Kind::Url => "an https, http, mailto or tel URL",
+        Kind::List => "a list",
+        Kind::Integer => "a whole number",
+        Kind::Number => "a number",
+        Kind::Bool => "true or false",
+        Kind::String => "a string",
+    };
+    Some(format!("expected {expected}, found {}", describe(v)))
+}
+
+/// An amount in minor units: `12.5` or `"12.50"` with 2 digits is 1250.
+pub(crate) fn money_minor(v: &Value, digits: u8) -> Option<i64> {
+    match v {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                return i.checked_mul(10i64.pow(digits as u32));
+            }
+            let f = n.as_f64()? * 10f64.powi(digits as i32);
+            (f.is_finite() && f.abs() < 9e15).then(|| f.round() as i64)
+        }
+        Value::String(s) => parse_decimal(s.trim(), digits),
+        _ => None,
+    }
+}
+
+fn parse_decimal(s: &str, digits: u8) -> Option<i64> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() || int.len() > 15 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut v: i64 = int.parse().ok()?;
+    let mut f = frac.bytes();
+    for _ in 0..digits {
+        v = v * 10 + f.next().map_or(0, |b| (b - b'0') as i64);
+    }
+    if f.next().is_some_and(|b| b >= b'5') {
+        v += 1;
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// Whether a URL may become a link: https, http, mailto or tel, nothing else.
+pub(crate) fn is_safe_url(s: &str) -> bool {
+    let lower = s.trim_start().to_ascii_lowercase();
+    let ok_scheme = ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p));
+    ok_scheme && !s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>' || c == '"')
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + (ca != *cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parsing() {
+        assert_eq!(money_minor(&serde_json::json!(12.5), 2), Some(1250));
+        assert_eq!(money_minor(&serde_json::json!("-0.125"), 2), Some(-13));
+        assert_eq!(money_minor(&serde_json::json!("1e5"), 2), None);
+        assert_eq!(money_minor(&serde_json::json!(7), 0), Some(7));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_safe_url("https://example.com/pay?x=1"));
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url(" JavaScript:alert(1)"));
+        assert!(!is_safe_url("https://a.example/\"onmouseover=x"));
+    }
+}

@@ -1,0 +1,721 @@
+//! Text templates: handlebars placeholders inside one run of design text.
+//!
+//! The handlebars crate parses the placeholder syntax (and reports syntax
+//! errors with line and column); vellum compiles its template tree into a small
+//! closed instruction list checked against the declared fields, the known
+//! helpers and the locale messages. Evaluating it writes plain text: whatever
+//! the data holds stays text.
+
+use std::fmt::Write as _;
+
+use handlebars::template::{Parameter, TemplateElement};
+use serde_json::Value;
+
+use super::fields::{FieldType, Fields, Kind, Lookup, money_minor};
+use super::messages::Messages;
+use crate::error::{Diagnostic, FieldProblem, Place};
+use crate::locale::{Date, DateStyle, currency_digits};
+use crate::personalize::Localized;
+
+/// A compiled run of text with placeholders.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Lit(Box<str>),
+    Expr(Expr),
+    Cond(Box<Cond>),
+}
+
+#[derive(Debug, Clone)]
+struct Cond {
+    expr: Expr,
+    negate: bool,
+    then: Vec<Part>,
+    otherwise: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+enum Expr {
+    Field(FieldRef),
+    Lit(Value),
+    Call(Box<Call>),
+    Index,
+}
+
+/// A reference to a declared field, resolved at load time.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldRef {
+    /// Relative to the current table row rather than the record.
+    in_row: bool,
+    segs: Box<[Box<str>]>,
+    /// The declared path, e.g. `items.amount`.
+    pub(crate) full: Box<str>,
+    pub(crate) ty: FieldType,
+}
+
+#[derive(Debug, Clone)]
+struct Call {
+    helper: Helper,
+    args: Vec<Expr>,
+    hash: Vec<(Box<str>, Expr)>,
+}
+
+#[derive(Debug, Clone)]
+enum Helper {
+    T(Box<str>),
+    Money,
+    Number(Option<u8>),
+    Date(DateStyle),
+    Upper,
+    Lower,
+}
+
+const HELPERS: &str = "t, money, number, date, upper, lower (and the blocks #if, #unless)";
+
+/// What a compiled template may refer to.
+pub(crate) struct Scope<'a> {
+    pub fields: &'a Fields,
+    pub messages: &'a Messages,
+    /// Inside a table row or chart entry: the list path.
+    pub row: Option<&'a str>,
+}
+
+/// Maps byte offsets of a run of design text back to file positions.
+#[derive(Debug, Clone)]
+pub(crate) struct SrcMap {
+    file: String,
+    /// (byte offset in the joined source, line, column of that byte)
+    segs: Vec<(usize, u32, u32)>,
+    src: String,
+}
+
+impl SrcMap {
+    /// One run of text starting at `place`.
+    pub(crate) fn single(text: &str, place: &Place) -> SrcMap {
+        SrcMap { file: place.file.clone(), segs: vec![(0, place.line, place.column)], src: text.to_owned() }
+    }
+
+    /// Lines joined by `\n`, each with its own starting place.
+    pub(crate) fn lines<'s>(parts: impl IntoIterator<Item = (&'s str, Place)>) -> SrcMap {
+        let mut map = SrcMap { file: String::new(), segs: Vec::new(), src: String::new() };
+        for (text, place) in parts {
+            if !map.src.is_empty() {
+                map.src.push('\n');
+            }
+            map.file = place.file.clone();
+            map.segs.push((map.src.len(), place.line, place.column));
+            map.src.push_str(text);
+        }
+        map
+    }
+
+    pub(crate) fn src(&self) -> &str {
+        &self.src
+    }
+
+    pub(crate) fn place(&self, offset: usize) -> Place {
+        let i = self.segs.partition_point(|s| s.0 <= offset).saturating_sub(1);
+        let (start, line, col) = self.segs.get(i).copied().unwrap_or((0, 1, 1));
+        let chars = self.src.get(start..offset.min(self.src.len())).map_or(0, |s| s.chars().count());
+        Place::new(&self.file, line, col + chars as u32)
+    }
+}
+
+impl Template {
+    /// A template that is only literal text.
+    pub(crate) fn literal(s: &str) -> Template {
+        Template { parts: vec![Part::Lit(s.into())] }
+    }
+
+    /// Compiles `map.src()[range]`.
+    pub(crate) fn compile(
+        map: &SrcMap,
+        range: std::ops::Range<usize>,
+        scope: &Scope<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Template {
+        let src = &map.src()[range.clone()];
+        let mut cx = Compiler { map, base: range.start, src, scope, diags };
+        if let Some(i) = src.find("{{{") {
+            cx.diags.push(
+                Diagnostic::new(map.place(range.start + i), "triple braces `{{{` are not allowed")
+                    .hint("placeholders always output text; write `{{field}}`"),
+            );
+            return Template { parts: Vec::new() };
+        }
+        match handlebars::Template::compile(src) {
+            Ok(t) => Template { parts: cx.elements(&t) },
+            Err(e) => {
+                let (line, col) = e.pos().unwrap_or((1, 1));
+                let mut reason = e.reason().to_string();
+                let mut hint = None;
+                if reason.contains("invalid handlebars syntax") {
+                    reason = "invalid placeholder syntax".to_owned();
+                }
+                if src.contains("{{#") {
+                    hint = Some(
+                        "an inline {{#if}} must open and close inside one run of text (not across **, * or links); \
+                         use `::: if field` for sections"
+                            .to_owned(),
+                    );
+                }
+                let mut d = Diagnostic::new(map.place(range.start + offset_of(src, line, col)), reason);
+                d.hint = hint;
+                cx.diags.push(d);
+                Template { parts: Vec::new() }
+            }
+        }
+    }
+
+    /// Appends `other` to this template.
+    pub(crate) fn extend(&mut self, other: Template) {
+        self.parts.extend(other.parts);
+    }
+
+    /// The field, when the template is exactly one placeholder `{{field}}`.
+    pub(crate) fn single_field(&self) -> Option<&FieldRef> {
+        match self.parts.as_slice() {
+            [Part::Expr(Expr::Field(f))] => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Evaluates the template, appending text to `out`.
+    pub(crate) fn render(&self, env: &mut Env<'_>, out: &mut String) -> Result<(), FieldProblem> {
+        render_parts(&self.parts, env, out)
+    }
+
+    /// Evaluates the template into a new string.
+    pub(crate) fn to_text(&self, env: &mut Env<'_>) -> Result<String, FieldProblem> {
+        let mut s = String::new();
+        self.render(env, &mut s)?;
+        Ok(s)
+    }
+}
+
+/// Byte offset of (line, column), both from 1, in `src`.
+fn offset_of(src: &str, line: usize, col: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return off + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+        }
+        off += l.len();
+    }
+    src.len()
+}
+
+struct Compiler<'a, 'b> {
+    map: &'a SrcMap,
+    base: usize,
+    src: &'a str,
+    scope: &'a Scope<'b>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Compiler<'_, '_> {
+    fn place_of(&self, t: &handlebars::Template, i: usize) -> Place {
+        match t.mapping.get(i) {
+            Some(m) => self.map.place(self.base + offset_of(self.src, m.0, m.1)),
+            None => self.map.place(self.base),
+        }
+    }
+
+    fn elements(&mut self, t: &handlebars::Template) -> Vec<Part> {
+        let mut parts = Vec::new();
+        for (i, el) in t.elements.iter().enumerate() {
+            let place = self.place_of(t, i);
+            match el {
+                TemplateElement::RawString(s) => parts.push(Part::Lit(s.replace('\n', " ").into())),
+                TemplateElement::Comment(_) => {}
+                TemplateElement::Expression(h) => {
+                    if let Some(e) = self.expression(&h.name, &h.params, &h.hash, &place) {
+                        parts.push(Part::Expr(e));
+                    }
+                }
+                TemplateElement::HtmlExpression(_) => self.diags.push(
+                    Diagnostic::new(place, "triple braces are not allowed").hint("placeholders always output text"),
+                ),
+                TemplateElement::HelperBlock(h) => {
+                    let name = param_name(&h.name);
+                    let negate = match name.as_deref() {
+                        Some("if") => false,
+                        Some("unless") => true,
+                        other => {
+                            self.diags.push(
+                                Diagnostic::new(place, format!("unknown block `#{}`", other.unwrap_or("?")))
+                                    .hint("inline blocks are #if and #unless; use ::: table for lists"),
+                            );
+                            continue;
+                        }
+                    };
+                    let [param] = h.params.as_slice() else {
+                        self.diags.push(Diagnostic::new(place, "`#if` takes exactly one field"));
+                        continue;
+                    };
+                    let Some(expr) = self.param(param, &place, true) else { continue };
+                    let then = h.template.as_ref().map(|t| self.elements(t)).unwrap_or_default();
+                    let otherwise = h.inverse.as_ref().map(|t| self.elements(t)).unwrap_or_default();
+                    parts.push(Part::Cond(Box::new(Cond { expr, negate, then, otherwise })));
+                }
+                TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => self.diags.push(
+                    Diagnostic::new(place, "a fragment `{{> name}}` must stand alone on its own line")
+                        .hint("fragments are whole blocks of content"),
+                ),
+                _ => self.diags.push(Diagnostic::new(place, "decorators `{{* ...}}` are not supported")),
+            }
+        }
+        parts
+    }
+
+    fn expression(
+        &mut self,
+        name: &Parameter,
+        params: &[Parameter],
+        hash: &std::collections::HashMap<String, Parameter>,
+        place: &Place,
+    ) -> Option<Expr> {
+        if params.is_empty() && hash.is_empty() {
+            return self.param(name, place, false);
+        }
+        let Some(helper_name) = param_name(name) else {
+            self.diags.push(Diagnostic::new(place.clone(), "expected a helper name"));
+            return None;
+        };
+        let mut hash_sorted: Vec<(&String, &Parameter)> = hash.iter().collect();
+        hash_sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let lit = |p: &Parameter| match p {
+            Parameter::Literal(v) => Some(v.clone()),
+            _ => None,
+        };
+        let helper = match helper_name.as_str() {
+            "t" => {
+                let Some(Value::String(id)) = params.first().and_then(lit) else {
+                    self.diags.push(
+                        Diagnostic::new(place.clone(), "`t` needs a message id in quotes")
+                            .hint("write {{t \"message-id\" name=customer.name}}"),
+                    );
+                    return None;
+                };
+                let passed: Vec<&str> = hash.keys().map(String::as_str).collect();
+                self.scope.messages.check_use(&id, &passed, place, self.diags);
+                if params.len() > 1 {
+                    self.diags.push(
+                        Diagnostic::new(place.clone(), "`t` takes one message id and named arguments")
+                            .hint("pass values as name=value"),
+                    );
+                }
+                let mut args = Vec::new();
+                for (k, v) in hash_sorted {
+                    if let Some(e) = self.param(v, place, false) {
+                        args.push((k.as_str().into(), e));
+                    }
+                }
+                return Some(Expr::Call(Box::new(Call { helper: Helper::T(id.into()), args: Vec::new(), hash: args })));
+            }
+            "money" => Helper::Money,
+            "number" => {
+                let decimals = match hash.get("decimals").and_then(lit) {
+                    None => None,
+                    Some(Value::Number(n)) if n.as_u64().is_some_and(|d| d <= 6) => Some(n.as_u64().unwrap_or(0) as u8),
+                    Some(_) => {
+                        self.diags.push(Diagnostic::new(place.clone(), "`decimals` must be a number from 0 to 6"));
+                        None
+                    }
+                };
+                Helper::Number(decimals)
+            }
+            "date" => {
+                let style = match hash.get("style").and_then(lit) {
+                    None => DateStyle::Long,
+                    Some(Value::String(s)) => match DateStyle::parse(&s) {
+                        Some(st) => st,
+                        None => {
+                            self.diags.push(
+                                Diagnostic::new(place.clone(), format!("unknown date style {s:?}"))
+                                    .hint("styles are \"long\", \"short\" and \"month\""),
+                            );
+                            DateStyle::Long
+                        }
+                    },
+                    Some(_) => DateStyle::Long,
+                };
+                Helper::Date(style)
+            }
+            "upper" => Helper::Upper,
+            "lower" => Helper::Lower,
+            other => {
+                let mut d = Diagnostic::new(place.clone(), format!("unknown helper `{other}`"));
+                d.hint = Some(format!("helpers are {HELPERS}"));
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let allowed_hash: &[&str] = match helper {
+            Helper::Number(_) => &["decimals"],
+            Helper::Date(_) => &["style"],
+            _ => &[],
+        };
+        for k in hash.keys() {
+            if !allowed_hash.contains(&k.as_str()) {
+                self.diags.push(Diagnostic::new(place.clone(), format!("`{helper_name}` has no option `{k}`")));
+            }
+        }
+        if params.len() != 1 {
+            self.diags.push(Diagnostic::new(place.clone(), format!("`{helper_name}` takes exactly one value")));
+            return None;
+        }
+        let arg = self.param(&params[0], place, false)?;
+        if let Expr::Field(f) = &arg {
+            let expected: &[Kind] = match helper {
+                Helper::Money => &[Kind::Money],
+                Helper::Number(_) => &[Kind::Number, Kind::Integer, Kind::Money],
+                Helper::Date(_) => &[Kind::Date],
+                _ => &[Kind::String, Kind::Url],
+            };
+            if !expected.contains(&f.ty.kind) {
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("`{helper_name}` needs a {} field, but `{}` is declared {}", expected[0].name(), f.full, f.ty.kind.name()),
+                ));
+            }
+        }
+        Some(Expr::Call(Box::new(Call { helper, args: vec![arg], hash: Vec::new() })))
+    }
+
+    fn param(&mut self, p: &Parameter, place: &Place, condition: bool) -> Option<Expr> {
+        match p {
+            Parameter::Literal(v) => Some(Expr::Lit(v.clone())),
+            Parameter::Name(n) => self.path(n, place, condition),
+            Parameter::Path(path) => {
+                let raw = match path {
+                    handlebars::Path::Relative((_, raw)) => raw.as_str(),
+                    handlebars::Path::Local((_, _, raw)) => raw.as_str(),
+                };
+                self.path(raw, place, condition)
+            }
+            Parameter::Subexpression(se) => {
+                let name = Parameter::Name(se.name().to_owned());
+                let params = se.params().cloned().unwrap_or_default();
+                let hash = se.hash().cloned().unwrap_or_default();
+                if params.is_empty() && hash.is_empty() {
+                    self.diags.push(Diagnostic::new(place.clone(), format!("`({})` calls no helper", se.name())));
+                    return None;
+                }
+                self.expression(&name, &params, &hash, place)
+            }
+            _ => {
+                self.diags.push(Diagnostic::new(place.clone(), "unsupported placeholder parameter"));
+                None
+            }
+        }
+    }
+
+    fn path(&mut self, raw: &str, place: &Place, condition: bool) -> Option<Expr> {
+        resolve_path(self.scope, self.diags, raw, place, condition)
+    }
+}
+
+/// Resolves a field path written in a design (e.g. a component attribute).
+pub(crate) fn resolve_field(
+    scope: &Scope<'_>,
+    raw: &str,
+    place: &Place,
+    diags: &mut Vec<Diagnostic>,
+    condition: bool,
+) -> Option<FieldRef> {
+    match resolve_path(scope, diags, raw, place, condition)? {
+        Expr::Field(f) => Some(f),
+        _ => {
+            diags.push(Diagnostic::new(place.clone(), format!("`{raw}` is not a field")));
+            None
+        }
+    }
+}
+
+fn resolve_path(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>, raw: &str, place: &Place, condition: bool) -> Option<Expr> {
+    if raw == "@index" {
+        if scope.row.is_none() {
+            diags.push(Diagnostic::new(place.clone(), "`@index` only exists inside table rows"));
+            return None;
+        }
+        return Some(Expr::Index);
+    }
+    if HELPER_NAMES.contains(&raw) {
+        diags.push(Diagnostic::new(place.clone(), format!("helper `{raw}` needs a value")).hint("e.g. {{money totals.due}}"));
+        return None;
+    }
+    let (in_row, rel) = if let Some(r) = raw.strip_prefix("@root.") {
+        (false, r)
+    } else if let Some(r) = raw.strip_prefix("../") {
+        (false, r)
+    } else if raw.starts_with('@') {
+        diags.push(Diagnostic::new(place.clone(), format!("unknown variable `{raw}`")).hint("known: @root.<path>, @index"));
+        return None;
+    } else {
+        let r = raw.strip_prefix("this.").unwrap_or(raw);
+        (scope.row.is_some(), r)
+    };
+    let full = match (in_row, scope.row) {
+        (true, Some(list)) => format!("{list}.{rel}"),
+        _ => rel.to_owned(),
+    };
+    match scope.fields.lookup(&full) {
+        Lookup::Field(ty) => {
+            if ty.kind == Kind::List && !condition {
+                diags.push(
+                    Diagnostic::new(place.clone(), format!("`{full}` is a list and cannot be written as text"))
+                        .hint("show lists with ::: table for=..."),
+                );
+                return None;
+            }
+            if !in_row && scope.fields.enclosing_list(&full).is_some() {
+                diags.push(Diagnostic::new(place.clone(), format!("`{full}` belongs to a list entry"))
+                    .hint("use it inside the list's ::: table row"));
+                return None;
+            }
+            let segs = rel.split('.').map(Into::into).collect();
+            Some(Expr::Field(FieldRef { in_row, segs, full: full.into(), ty }))
+        }
+        Lookup::Group => {
+            diags.push(Diagnostic::new(place.clone(), format!("`{full}` is a group of fields, not a value")));
+            None
+        }
+        Lookup::Unknown => {
+            let mut d = Diagnostic::new(place.clone(), format!("unknown field `{full}`"));
+            d.hint = Some(match scope.fields.suggest(&full) {
+                Some(s) => format!("did you mean `{s}`? Every field must be declared in [fields] of design.toml"),
+                None => "declare it in [fields] of design.toml".to_owned(),
+            });
+            diags.push(d);
+            None
+        }
+    }
+}
+
+const HELPER_NAMES: [&str; 6] = ["t", "money", "number", "date", "upper", "lower"];
+
+fn param_name(p: &Parameter) -> Option<String> {
+    match p {
+        Parameter::Name(n) => Some(n.clone()),
+        Parameter::Path(handlebars::Path::Relative((_, raw))) => Some(raw.clone()),
+        _ => None,
+    }
+}
+
+/// Everything evaluation needs for one document.
+pub(crate) struct Env<'a> {
+    pub root: &'a Value,
+    pub row: Option<(&'a Value, usize)>,
+    pub loc: &'a Localized,
+    pub currency: &'a str,
+    /// Warnings for the record (e.g. removed bidi controls), never data itself.
+    pub warnings: &'a mut Vec<String>,
+}
+
+/// A value an expression produced.
+enum Out<'v> {
+    Json(&'v Value, Option<FieldType>, &'v str),
+    Text(String),
+    Missing,
+}
+
+fn render_parts(parts: &[Part], env: &mut Env<'_>, out: &mut String) -> Result<(), FieldProblem> {
+    for p in parts {
+        match p {
+            Part::Lit(s) => out.push_str(s),
+            Part::Expr(e) => {
+                let v = eval(e, env)?;
+                write_out(v, env, out)?;
+            }
+            Part::Cond(c) => {
+                let truthy = match eval(&c.expr, env)? {
+                    Out::Json(v, ..) => is_truthy(v),
+                    Out::Text(s) => !s.is_empty(),
+                    Out::Missing => false,
+                };
+                render_parts(if truthy != c.negate { &c.then } else { &c.otherwise }, env, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Truthiness as sections use it: present, not false, not 0, not empty.
+pub(crate) fn is_truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+impl FieldRef {
+    /// Looks the field up in the record (or row). A missing required field is an error.
+    pub(crate) fn get<'v>(&self, root: &'v Value, row: Option<&'v Value>) -> Result<Option<&'v Value>, FieldProblem> {
+        let mut cur = if self.in_row { row.unwrap_or(root) } else { root };
+        for s in self.segs.iter() {
+            match cur.get(&**s) {
+                Some(v) => cur = v,
+                None => return self.missing(),
+            }
+        }
+        if cur.is_null() { self.missing() } else { Ok(Some(cur)) }
+    }
+
+    fn missing<'v>(&self) -> Result<Option<&'v Value>, FieldProblem> {
+        if self.ty.optional {
+            Ok(None)
+        } else {
+            Err(FieldProblem { path: self.full.to_string(), message: "missing field".to_owned() })
+        }
+    }
+}
+
+fn eval<'o, 'a: 'o>(e: &'o Expr, env: &mut Env<'a>) -> Result<Out<'o>, FieldProblem> {
+    Ok(match e {
+        Expr::Lit(v) => Out::Json(v, None, ""),
+        Expr::Index => Out::Text(env.row.map_or(0, |r| r.1 + 1).to_string()),
+        Expr::Field(f) => match f.get(env.root, env.row.map(|r| r.0))? {
+            Some(v) => Out::Json(v, Some(f.ty), &f.full),
+            None => Out::Missing,
+        },
+        Expr::Call(c) => Out::Text(call(c, env)?),
+    })
+}
+
+fn bad(path: &str, msg: &str) -> FieldProblem {
+    FieldProblem { path: path.to_owned(), message: msg.to_owned() }
+}
+
+fn call(c: &Call, env: &mut Env<'_>) -> Result<String, FieldProblem> {
+    if let Helper::T(id) = &c.helper {
+        let mut args = fluent_bundle::FluentArgs::with_capacity(c.hash.len());
+        for (k, e) in &c.hash {
+            let v = match eval(e, env)? {
+                Out::Json(Value::Number(n), ty, _) if !matches!(ty.map(|t| t.kind), Some(Kind::Money)) => {
+                    fluent_bundle::FluentValue::from(n.as_f64().unwrap_or(0.0))
+                }
+                other => {
+                    let mut s = String::new();
+                    write_out(other, env, &mut s)?;
+                    fluent_bundle::FluentValue::from(s)
+                }
+            };
+            args.set(&**k, v);
+        }
+        return Ok(env.loc.message(id, &args));
+    }
+    let arg = eval(&c.args[0], env)?;
+    let (v, ty, path) = match arg {
+        Out::Missing => return Ok(String::new()),
+        Out::Text(s) => {
+            return Ok(match c.helper {
+                Helper::Upper => s.to_uppercase(),
+                Helper::Lower => s.to_lowercase(),
+                _ => s,
+            });
+        }
+        Out::Json(v, ty, path) => (v, ty, path),
+    };
+    Ok(match &c.helper {
+        Helper::T(_) => unreachable!("handled above"),
+        Helper::Money => {
+            let minor = money_minor(v, currency_digits(env.currency)).ok_or_else(|| bad(path, "expected an amount"))?;
+            env.loc.formats.money(minor, env.currency)
+        }
+        Helper::Number(decimals) => {
+            let f = match (v, ty.map(|t| t.kind)) {
+                (_, Some(Kind::Money)) => {
+                    let minor = money_minor(v, 2).ok_or_else(|| bad(path, "expected an amount"))?;
+                    return Ok(env.loc.formats.number(minor as f64 / 100.0, Some(decimals.unwrap_or(2))));
+                }
+                (Value::Number(n), _) => n.as_f64().unwrap_or(0.0),
+                (Value::String(s), _) => s.trim().parse::<f64>().map_err(|_| bad(path, "expected a number"))?,
+                _ => return Err(bad(path, "expected a number")),
+            };
+            env.loc.formats.number(f, *decimals)
+        }
+        Helper::Date(style) => {
+            let d = v.as_str().and_then(Date::parse).ok_or_else(|| bad(path, "expected a date YYYY-MM-DD"))?;
+            env.loc.formats.date(d, *style)
+        }
+        Helper::Upper | Helper::Lower => {
+            let mut s = String::new();
+            write_out(Out::Json(v, ty, path), env, &mut s)?;
+            if matches!(c.helper, Helper::Upper) { s.to_uppercase() } else { s.to_lowercase() }
+        }
+    })
+}
+
+/// Writes a value as text, formatted by its declared type.
+fn write_out(v: Out<'_>, env: &mut Env<'_>, out: &mut String) -> Result<(), FieldProblem> {
+    match v {
+        Out::Missing => {}
+        Out::Text(s) => out.push_str(&s),
+        Out::Json(v, ty, path) => match (v, ty.map(|t| t.kind)) {
+            (_, Some(Kind::Money)) => {
+                let minor = money_minor(v, currency_digits(env.currency)).ok_or_else(|| bad(path, "expected an amount"))?;
+                out.push_str(&env.loc.formats.money(minor, env.currency));
+            }
+            (Value::String(s), Some(Kind::Date)) => match Date::parse(s) {
+                Some(d) => out.push_str(&env.loc.formats.date(d, DateStyle::Long)),
+                None => return Err(bad(path, "expected a date YYYY-MM-DD")),
+            },
+            (Value::String(s), _) => push_clean(out, s, env.warnings, path),
+            (Value::Number(n), Some(Kind::Integer)) => {
+                let _ = write!(out, "{n}");
+            }
+            (Value::Number(n), _) => out.push_str(&env.loc.formats.number(n.as_f64().unwrap_or(0.0), None)),
+            (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
+            (Value::Null, _) => {}
+            (Value::Array(_) | Value::Object(_), _) => return Err(bad(path, "expected a single value, found a list or record")),
+        },
+    }
+    Ok(())
+}
+
+/// Appends customer text, made safe to show: control characters (line breaks,
+/// tabs, NUL) become one space, and bidirectional embedding/override/isolate
+/// controls are removed with a warning, so data cannot reorder the text
+/// around it.
+pub(crate) fn push_clean(out: &mut String, s: &str, warnings: &mut Vec<String>, path: &str) {
+    if !s.chars().any(needs_cleaning) {
+        out.push_str(s);
+        return;
+    }
+    let mut removed = 0;
+    let mut last_space = false;
+    for c in s.chars() {
+        if is_bidi_control(c) {
+            removed += 1;
+        } else if c.is_control() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+            continue;
+        } else {
+            out.push(c);
+        }
+        last_space = false;
+    }
+    if removed > 0 {
+        warnings.push(format!("{path}: removed {removed} bidirectional control character{}", if removed == 1 { "" } else { "s" }));
+    }
+}
+
+fn needs_cleaning(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}

@@ -1,0 +1,350 @@
+//! Email: HTML that email clients render (table layout, inline CSS, 600 px,
+//! no scripts, alt text on images, dark-mode aware) and the text/plain part,
+//! both from the same Document.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::escape::push_html;
+use crate::compose::{Bar, Block, Column, Document, Span, flatten_for};
+use crate::design::shell::{Brand, ShellPart};
+use crate::design::{Align, Design, Tone};
+use crate::error::{Channel, Error, Result};
+
+/// A rendered email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Email {
+    /// Subject line (one line, no control characters).
+    pub subject: String,
+    /// Preheader: the preview text inbox lists show after the subject.
+    pub preheader: String,
+    /// The HTML part.
+    pub html: String,
+    /// The text/plain part.
+    pub text: String,
+}
+
+/// Options for email rendering.
+#[derive(Debug, Clone, Default)]
+pub struct EmailOptions {
+    /// Serve images from here instead of the brand's `asset_base_url`
+    /// (the preview points it at a local folder).
+    pub asset_base_url: Option<String>,
+}
+
+impl Design {
+    /// Renders the email of a composed document.
+    pub fn render_email(&self, doc: &Document) -> Result<Email> {
+        self.render_email_with(doc, &EmailOptions::default())
+    }
+
+    /// Renders the email with options.
+    pub fn render_email_with(&self, doc: &Document, options: &EmailOptions) -> Result<Email> {
+        if !self.manifest.channels.contains(&Channel::Email) {
+            return Err(Error::render(&doc.record, Channel::Email, "the design does not send email"));
+        }
+        let li = self.manifest.locales.iter().position(|l| *l == doc.locale).unwrap_or(0);
+        let base = options.asset_base_url.as_deref().unwrap_or(&self.brand.asset_base_url).trim_end_matches('/');
+        let mut content = String::with_capacity(8 * 1024);
+        let mut w = HtmlWriter { out: &mut content, brand: &self.brand, base };
+        for b in flatten_for(&doc.blocks, Channel::Email) {
+            w.block(b);
+        }
+        let mut html = String::with_capacity(content.len() + 8 * 1024);
+        for part in &self.shell.per_locale[li] {
+            match part {
+                ShellPart::Static(s) => html.push_str(s),
+                ShellPart::Subject => push_html(&mut html, &doc.subject),
+                ShellPart::Preheader => push_html(&mut html, &doc.preheader),
+                ShellPart::Content => html.push_str(&content),
+                ShellPart::AssetBase => push_html(&mut html, base),
+            }
+        }
+        let text = super::text::render(doc, &self.brand, self.shell_footer_text(li));
+        Ok(Email { subject: doc.subject.clone(), preheader: doc.preheader.clone(), html, text })
+    }
+
+    fn shell_footer_text(&self, _li: usize) -> String {
+        let b = &self.brand;
+        format!("{}\n{}\n{}\n{}", b.legal_name, b.address.join(", "), b.website, b.preferences_url)
+    }
+}
+
+struct HtmlWriter<'a> {
+    out: &'a mut String,
+    brand: &'a Brand,
+    base: &'a str,
+}
+
+impl HtmlWriter<'_> {
+    fn spans(&mut self, spans: &[Span]) {
+        for s in spans {
+            match s {
+                Span::Text { text } => push_html(self.out, text),
+                Span::Strong { content } => {
+                    self.out.push_str("<strong style=\"font-weight:700;\">");
+                    self.spans(content);
+                    self.out.push_str("</strong>");
+                }
+                Span::Em { content } => {
+                    self.out.push_str("<em>");
+                    self.spans(content);
+                    self.out.push_str("</em>");
+                }
+                Span::Link { href, content } => {
+                    self.out.push_str("<a href=\"");
+                    push_html(self.out, href);
+                    let _ = write!(self.out, "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">", self.brand.colors.primary);
+                    self.spans(content);
+                    self.out.push_str("</a>");
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        let c = &self.brand.colors;
+        match b {
+            Block::Heading { level, content } => {
+                let (size, line, margin) = match level {
+                    1 => (26, 34, "0 0 16px"),
+                    2 => (19, 26, "28px 0 10px"),
+                    _ => (16, 24, "20px 0 8px"),
+                };
+                let _ = write!(
+                    self.out,
+                    "<h{level} class=\"vl-text\" style=\"margin:{margin};font-size:{size}px;line-height:{line}px;font-weight:700;color:{};\">",
+                    c.text
+                );
+                self.spans(content);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            Block::Paragraph { content } => {
+                let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\">", c.text);
+                self.spans(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::List { ordered, items } => {
+                let tag = if *ordered { "ol" } else { "ul" };
+                let _ = write!(self.out, "<{tag} class=\"vl-text\" style=\"margin:0 0 16px;padding:0 0 0 24px;color:{};\">", c.text);
+                for i in items {
+                    self.out.push_str("<li style=\"margin:0 0 8px;font-size:16px;line-height:24px;\">");
+                    self.spans(i);
+                    self.out.push_str("</li>");
+                }
+                let _ = writeln!(self.out, "</{tag}>");
+            }
+            Block::Rule => {
+                let _ = writeln!(self.out, "<hr class=\"vl-border\" style=\"border:0;border-top:1px solid {};margin:24px 0;\">", c.border);
+            }
+            Block::Image { src, alt } => {
+                let file = src.strip_prefix("brand:").unwrap_or(src);
+                self.out.push_str("<img src=\"");
+                push_html(self.out, &format!("{}/{}", self.base, file));
+                self.out.push_str("\" alt=\"");
+                push_html(self.out, alt);
+                self.out.push_str("\" width=\"536\" style=\"display:block;width:100%;max-width:536px;height:auto;border:0;margin:0 0 16px;\">\n");
+            }
+            Block::Notice { tone, blocks } => {
+                let (accent, bg, class) = match tone {
+                    Tone::Warning => (&c.warning, &c.warning_bg, "vl-warn"),
+                    Tone::Success => (&c.success, &c.success_bg, "vl-ok"),
+                    Tone::Info => (&c.primary, &c.info_bg, "vl-info"),
+                };
+                let _ = write!(
+                    self.out,
+                    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"{class}\" style=\"background:{bg};border-left:4px solid {accent};border-radius:4px;padding:14px 18px 0;\">"
+                );
+                for b in flatten_for(blocks, Channel::Email) {
+                    self.block(b);
+                }
+                self.out.push_str("</td></tr></table>\n");
+            }
+            Block::Small { blocks } => {
+                let _ = write!(self.out, "<div class=\"vl-muted\" style=\"margin:24px 0 0;color:{};\">", c.muted);
+                let mut inner = String::new();
+                let mut w = HtmlWriter { out: &mut inner, brand: self.brand, base: self.base };
+                for b in flatten_for(blocks, Channel::Email) {
+                    w.block(b);
+                }
+                // Small print: the same blocks, smaller and muted.
+                let inner = inner
+                    .replace("font-size:16px;line-height:24px;", "font-size:12px;line-height:18px;")
+                    .replace(&format!("color:{};", c.text), &format!("color:{};", c.muted))
+                    .replace("class=\"vl-text\"", "class=\"vl-muted\"");
+                self.out.push_str(&inner);
+                self.out.push_str("</div>\n");
+            }
+            Block::Table { columns, rows, footer } => self.table(columns, rows, footer),
+            Block::Rows { references, rows } => {
+                let (size, pad) = if *references { (13, "12px 16px") } else { (15, "16px 20px") };
+                let _ = write!(
+                    self.out,
+                    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"vl-soft\" style=\"background:{};border:1px solid {};border-radius:8px;padding:{pad};\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">",
+                    c.background, c.border
+                );
+                for (label, value) in rows {
+                    let _ = write!(self.out, "<tr><td class=\"vl-muted\" valign=\"top\" style=\"padding:5px 12px 5px 0;font-size:{size}px;line-height:20px;color:{};\">", c.muted);
+                    self.spans(label);
+                    let _ = write!(self.out, "</td><td class=\"vl-text\" align=\"right\" valign=\"top\" style=\"padding:5px 0;font-size:{size}px;line-height:20px;color:{};text-align:right;\">", c.text);
+                    self.spans(value);
+                    self.out.push_str("</td></tr>");
+                }
+                self.out.push_str("</table></td></tr></table>\n");
+            }
+            Block::Button { text, href } => {
+                let _ = write!(
+                    self.out,
+                    "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"{p}\" style=\"border-radius:6px;background:{p};\"><a href=\"",
+                    p = c.primary
+                );
+                push_html(self.out, href);
+                let _ = write!(
+                    self.out,
+                    "\" style=\"display:inline-block;padding:14px 28px;font-size:16px;line-height:20px;font-weight:700;color:{};text-decoration:none;border-radius:6px;\">",
+                    c.on_primary
+                );
+                push_html(self.out, text);
+                self.out.push_str("</a></td></tr></table>\n");
+            }
+            Block::Chart { title, unit, bars } => self.chart(title, unit, bars),
+            Block::Qr { kind, payload, caption } => {
+                // Nobody scans a QR code on the screen they read it on: email links instead.
+                if kind == "url" {
+                    let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\"><a href=\"", c.text);
+                    push_html(self.out, payload);
+                    let _ = write!(self.out, "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">", c.primary);
+                    push_html(self.out, if caption.is_empty() { payload } else { caption });
+                    self.out.push_str("</a></p>\n");
+                }
+            }
+            Block::Signature { party, name, title, .. } => {
+                let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:15px;line-height:22px;color:{};\">", c.text);
+                if !party.is_empty() {
+                    let _ = write!(self.out, "<span class=\"vl-muted\" style=\"font-size:12px;color:{};text-transform:uppercase;letter-spacing:0.5px;\">", c.muted);
+                    push_html(self.out, party);
+                    self.out.push_str("</span><br>");
+                }
+                self.out.push_str("<strong>");
+                push_html(self.out, name);
+                self.out.push_str("</strong>");
+                if !title.is_empty() {
+                    self.out.push_str("<br>");
+                    push_html(self.out, title);
+                }
+                self.out.push_str("</p>\n");
+            }
+            // Print only: the envelope window and the payment slip.
+            Block::Address { .. } | Block::Remittance { .. } | Block::Only { .. } => {}
+        }
+    }
+
+    fn table(&mut self, columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>]) {
+        let c = &self.brand.colors;
+        self.out.push_str("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 24px;border-collapse:collapse;\">\n<tr>");
+        let align = |a: Align| match a {
+            Align::Left => "left",
+            Align::Right => "right",
+            Align::Center => "center",
+        };
+        let n = columns.len();
+        for (i, col) in columns.iter().enumerate() {
+            let pad = if i + 1 == n { "8px 0 8px 8px" } else if i == 0 { "8px 8px 8px 0" } else { "8px" };
+            let _ = write!(
+                self.out,
+                "<th class=\"vl-muted vl-border\" align=\"{a}\" style=\"padding:{pad};font-size:12px;line-height:16px;font-weight:600;text-transform:uppercase;letter-spacing:0.4px;color:{};border-bottom:2px solid {};text-align:{a};\">",
+                c.muted,
+                c.border,
+                a = align(col.align)
+            );
+            self.spans(&col.header);
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr>\n");
+        for row in rows {
+            self.out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let a = columns.get(i).map_or("left", |c| align(c.align));
+                let pad = if i + 1 == n { "10px 0 10px 8px" } else if i == 0 { "10px 8px 10px 0" } else { "10px 8px" };
+                let nowrap = if a == "right" { "white-space:nowrap;" } else { "" };
+                let _ = write!(
+                    self.out,
+                    "<td class=\"vl-text vl-border\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
+                    c.text, c.border
+                );
+                self.spans(cell);
+                self.out.push_str("</td>");
+            }
+            self.out.push_str("</tr>\n");
+        }
+        for (ri, row) in footer.iter().enumerate() {
+            let last = ri + 1 == footer.len();
+            self.out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let a = columns.get(i).map_or("left", |c| align(c.align));
+                let (size, border, pad) = if last {
+                    (16, format!("border-top:2px solid {};", c.border), "12px 8px 6px")
+                } else {
+                    (14, String::new(), "6px 8px")
+                };
+                let _ = write!(
+                    self.out,
+                    "<td class=\"vl-text vl-border\" align=\"{a}\" style=\"padding:{pad};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};white-space:nowrap;\">",
+                    c.text
+                );
+                self.spans(cell);
+                self.out.push_str("</td>");
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    fn chart(&mut self, title: &str, unit: &str, bars: &[Bar]) {
+        let c = &self.brand.colors;
+        if bars.is_empty() {
+            return;
+        }
+        if !title.is_empty() {
+            let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:8px 0 12px;font-size:15px;line-height:22px;font-weight:700;color:{};\">", c.text);
+            push_html(self.out, title);
+            if !unit.is_empty() {
+                let _ = write!(self.out, " <span class=\"vl-muted\" style=\"font-weight:400;color:{};\">(", c.muted);
+                push_html(self.out, unit);
+                self.out.push_str(")</span>");
+            }
+            self.out.push_str("</p>\n");
+        }
+        let max = bars.iter().map(|b| b.value).fold(0.0f64, f64::max);
+        let width = 100 / bars.len().max(1);
+        self.out.push_str("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 24px;table-layout:fixed;\"><tr>");
+        for (i, b) in bars.iter().enumerate() {
+            let h = if max > 0.0 { ((b.value.max(0.0) / max) * 96.0).round() as u32 } else { 0 }.max(2);
+            // The latest bar is the current period: full colour; earlier ones lighter.
+            let opacity = if i + 1 == bars.len() { "1" } else { "0.55" };
+            let _ = write!(
+                self.out,
+                "<td valign=\"bottom\" width=\"{width}%\" style=\"padding:0 2px;\"><div class=\"vl-muted\" style=\"font-size:10px;line-height:14px;color:{};text-align:center;\">",
+                c.muted
+            );
+            push_html(self.out, &b.display);
+            let _ = write!(
+                self.out,
+                "</div><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td height=\"{h}\" bgcolor=\"{p}\" style=\"height:{h}px;line-height:{h}px;font-size:1px;background:{p};opacity:{opacity};border-radius:3px 3px 0 0;\">&nbsp;</td></tr></table></td>",
+                p = c.primary
+            );
+        }
+        self.out.push_str("</tr><tr>");
+        for b in bars {
+            let _ = write!(
+                self.out,
+                "<td class=\"vl-muted\" valign=\"top\" style=\"padding:4px 1px 0;font-size:10px;line-height:13px;color:{};text-align:center;border-top:1px solid {};\">",
+                c.muted, c.border
+            );
+            push_html(self.out, &b.label);
+            self.out.push_str("</td>");
+        }
+        self.out.push_str("</tr></table>\n");
+    }
+}

@@ -1,0 +1,10 @@
+//! Rendering: a composed [`Document`](crate::Document) to each channel's
+//! output. Renderers are pure: no I/O, no clock, no randomness.
+
+pub(crate) mod escape;
+pub(crate) mod html;
+pub(crate) mod sms;
+pub(crate) mod text;
+
+pub use self::html::{Email, EmailOptions};
+pub use self::sms::{Sms, SmsEncoding, sms_segments};

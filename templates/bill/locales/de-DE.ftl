@@ -1,0 +1,58 @@
+## Monatliche Stromrechnung, Deutsch
+
+subject = Ihre Stromrechnung von Northwind Energy für { $period }
+preheader = Rechnungsbetrag: { $amount }, fällig am { $date }.
+sms = Northwind Energy: Ihre Rechnung über { $amount } ist am { $date } fällig. Jetzt bezahlen: { $link }
+
+# Adresszeile mit Postleitzahl und Ort.
+address-locality = { $postal_code } { $city }
+
+ref-customer = Kundennummer
+ref-account = Vertragskonto
+ref-invoice = Rechnungsnummer
+ref-invoice-date = Rechnungsdatum
+
+title = Ihre Stromrechnung
+greeting = Guten Tag { $name },
+intro = anbei erhalten Sie Ihre Stromrechnung für den Zeitraum vom { $start } bis zum { $end }. Nachfolgend finden Sie eine Aufstellung aller Positionen sowie Ihren Verbrauch der letzten zwölf Monate.
+
+billing-period = Abrechnungszeitraum
+period-value = { $start } – { $end }
+amount-due = Zu zahlender Betrag
+due-date = Fällig am
+
+overdue-title = Zahlungsrückstand.
+overdue-text = Aus Ihrer letzten Rechnung ist leider noch ein Betrag von { $amount } offen. Er ist im Gesamtbetrag unten bereits enthalten. Bitte begleichen Sie ihn möglichst bald, damit keine Mahngebühren entstehen.
+
+items-heading = Ihre Rechnungspositionen
+col-description = Position
+col-quantity = Menge
+col-unit-price = Einzelpreis
+col-amount = Betrag
+net = Nettobetrag
+tax = Umsatzsteuer ({ $rate } %)
+previous-balance = Saldo aus Vorperiode
+total-due = Zu zahlender Gesamtbetrag
+
+usage-title = Ihr Stromverbrauch der letzten 12 Monate
+
+payment-heading = So bezahlen Sie
+pay-now = Jetzt bezahlen
+payment-instructions = Bitte zahlen Sie { $amount } bis zum { $date }. Nutzen Sie dafür die Schaltfläche oben, oder überweisen Sie den Betrag auf das Konto mit der IBAN { $iban } unter Angabe des Verwendungszwecks { $reference }, damit wir Ihre Zahlung eindeutig zuordnen können.
+account-text = Alle Rechnungen und Zählerstände finden Sie jederzeit in Ihrem Online-Kundenkonto:
+account-link = Zum Kundenkonto
+
+remit-title = Zahlungsinformationen
+remit-beneficiary = Empfänger
+remit-iban = IBAN
+remit-bic = BIC
+remit-reference = Verwendungszweck
+remit-amount = Betrag
+qr-caption = Mit Ihrer Banking-App scannen und bezahlen (GiroCode)
+
+closing = Mit freundlichen Grüßen
+signoff = Ihr Northwind-Energy-Team
+
+fine-print-reading = Ihr Verbrauch wird aus den Zählerständen zu Beginn und am Ende des Abrechnungszeitraums ermittelt. Geschätzte Zählerstände werden mit der nächsten Rechnung automatisch korrigiert, sobald ein abgelesener Wert vorliegt.
+fine-print-complaints = Haben Sie Fragen zu dieser Rechnung oder möchten Sie Einwände erheben, wenden Sie sich bitte innerhalb von sechs Wochen nach dem Rechnungsdatum an uns. Können wir Ihre Beschwerde nicht klären, können Sie sich kostenfrei an die Schlichtungsstelle Energie wenden.
+fine-print-payment = Der Rechnungsbetrag ist ohne Abzug bis zum Fälligkeitsdatum zu zahlen. Für Mahnungen können wir angemessene Mahngebühren berechnen. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg.
