@@ -1,1 +1,61 @@
-fn main(){}
+//! Per-customer cost of the email and SMS channels: compose (validate,
+//! personalize, fill the Document) plus render, on the bill design.
+//!
+//! `cargo bench --bench render`; medians are what the closing notes quote.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::Value;
+use std::hint::black_box;
+use vellum::{ComposeOptions, Date, Design};
+
+fn sample(name: &str) -> Value {
+    let path = format!(
+        "{}/templates/bill/samples/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let design = Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/bill")).unwrap();
+    let options = ComposeOptions {
+        today: Date::parse("2026-11-20"),
+    };
+    // C1003: a typical bill (3 items, overdue notice, 12-month chart), de-DE.
+    // C1006: 40 line items.
+    for (label, id) in [("typical", "C1003"), ("40-items", "C1006")] {
+        let record = sample(id);
+        c.bench_function(&format!("bill/{label}/compose"), |b| {
+            b.iter(|| design.compose(black_box(&record), &options).unwrap())
+        });
+        c.bench_function(
+            &format!("bill/{label}/email (compose + html + text)"),
+            |b| {
+                b.iter(|| {
+                    let doc = design.compose(black_box(&record), &options).unwrap();
+                    design.render_email(&doc).unwrap()
+                })
+            },
+        );
+        c.bench_function(&format!("bill/{label}/sms (compose + sms)"), |b| {
+            b.iter(|| {
+                let doc = design.compose(black_box(&record), &options).unwrap();
+                design.render_sms(&doc).unwrap()
+            })
+        });
+    }
+    let doc = design.compose(&sample("C1003"), &options).unwrap();
+    c.bench_function("bill/typical/email render only", |b| {
+        b.iter(|| design.render_email(black_box(&doc)).unwrap())
+    });
+    c.bench_function("bill/typical/sms render only", |b| {
+        b.iter(|| design.render_sms(black_box(&doc)).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

@@ -7,9 +7,9 @@
 //! ```
 //!
 //! Per customer it writes `<out>/<design>/<customer-id>/` with `email.html`,
-//! `email.txt` and `sms.txt`, and `<out>/<design>/summary.json` with the
-//! subject, SMS encoding and segments, bytes per channel, render time and any
-//! error. Errors go to stderr with their place; the exit code is 1 when any
+//! `email.txt`, `sms.txt`, `letter.pdf` and `page-1.png`, and
+//! `<out>/<design>/summary.json` with the subject, SMS encoding and segments,
+//! bytes per channel, PDF pages, render time and any error. Errors go to stderr with their place; the exit code is 1 when any
 //! record failed, 2 when a design or input could not be read.
 
 use std::collections::HashSet;
@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use vellum::{ComposeOptions, Date, Design, EmailOptions, read_records};
+use vellum::{ComposeOptions, Date, Design, EmailOptions, PdfOptions, read_records};
 
 struct Args {
     jobs: Vec<(PathBuf, PathBuf)>,
@@ -41,7 +41,10 @@ fn parse_args() -> Result<Args, String> {
             "--out" => out = PathBuf::from(it.next().ok_or(USAGE)?),
             "--today" => {
                 let s = it.next().ok_or(USAGE)?;
-                today = Some(Date::parse(&s).ok_or_else(|| format!("--today: {s:?} is not a date YYYY-MM-DD"))?);
+                today = Some(
+                    Date::parse(&s)
+                        .ok_or_else(|| format!("--today: {s:?} is not a date YYYY-MM-DD"))?,
+                );
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -59,7 +62,9 @@ fn parse_args() -> Result<Args, String> {
                 .filter(|p| p.join("design.toml").is_file())
                 .collect();
             dirs.sort();
-            dirs.into_iter().map(|d| (d.clone(), d.join("samples"))).collect()
+            dirs.into_iter()
+                .map(|d| (d.clone(), d.join("samples")))
+                .collect()
         }
     };
     Ok(Args { jobs, out, today })
@@ -70,7 +75,13 @@ fn safe_dir_name(id: &str, used: &mut HashSet<String>) -> String {
     let mut name: String = id
         .chars()
         .take(64)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if name.is_empty() {
         name = "record".to_owned();
@@ -89,7 +100,10 @@ fn copy_assets(brand: &Path, out: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(&dest)?;
     for e in std::fs::read_dir(brand)? {
         let p = e?.path();
-        if matches!(p.extension().and_then(|e| e.to_str()), Some("png" | "svg" | "jpg" | "gif")) {
+        if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("png" | "svg" | "jpg" | "gif")
+        ) {
             std::fs::copy(&p, dest.join(p.file_name().unwrap_or_default()))?;
         }
     }
@@ -104,8 +118,11 @@ fn run(args: &Args) -> Result<bool, String> {
         let records = read_records(data).map_err(|e| e.to_string())?;
         let ddir = args.out.join(design.id());
         std::fs::create_dir_all(&ddir).map_err(|e| format!("{}: {e}", ddir.display()))?;
-        copy_assets(design.brand_dir(), &args.out).map_err(|e| format!("copying brand assets: {e}"))?;
-        let email_options = EmailOptions { asset_base_url: Some("../../assets".to_owned()) };
+        copy_assets(design.brand_dir(), &args.out)
+            .map_err(|e| format!("copying brand assets: {e}"))?;
+        let email_options = EmailOptions {
+            asset_base_url: Some("../../assets".to_owned()),
+        };
         let mut used = HashSet::new();
         let mut summary = Vec::new();
         let (mut ok, mut failed) = (0, 0);
@@ -123,7 +140,8 @@ fn run(args: &Args) -> Result<bool, String> {
                     let email = design.render_email_with(&doc, &email_options);
                     let sms = design.render_sms(&doc);
                     let elapsed = start.elapsed();
-                    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+                    std::fs::create_dir_all(&folder)
+                        .map_err(|e| format!("{}: {e}", folder.display()))?;
                     let mut bytes = json!({});
                     match email {
                         Ok(m) => {
@@ -139,6 +157,29 @@ fn run(args: &Args) -> Result<bool, String> {
                             write(&folder.join("sms.txt"), &s.text)?;
                             entry["sms"] = json!({ "encoding": s.encoding, "segments": s.segments, "units": s.units });
                             bytes["sms"] = json!(s.text.len());
+                        }
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                    let pdf_start = Instant::now();
+                    match design.render_pdf_with(
+                        &doc,
+                        &PdfOptions {
+                            png_dpi: Some(110.0),
+                            ..Default::default()
+                        },
+                    ) {
+                        Ok(pdf) => {
+                            std::fs::write(folder.join("letter.pdf"), &pdf.bytes)
+                                .map_err(|e| format!("{}: {e}", folder.display()))?;
+                            if let Some(png) = &pdf.png_first_page {
+                                std::fs::write(folder.join("page-1.png"), png)
+                                    .map_err(|e| format!("{}: {e}", folder.display()))?;
+                            }
+                            entry["pages"] = json!(pdf.pages);
+                            entry["pdf_bytes"] = json!(pdf.bytes.len());
+                            entry["pdf_ms"] =
+                                json!((pdf_start.elapsed().as_secs_f64() * 1e6).round() / 1e3);
+                            bytes["pdf"] = json!(pdf.bytes.len());
                         }
                         Err(e) => errors.push(e.to_string()),
                     }
@@ -169,7 +210,11 @@ fn run(args: &Args) -> Result<bool, String> {
         }))
         .map_err(|e| e.to_string())?;
         write(&ddir.join("summary.json"), &text)?;
-        eprintln!("{}: {ok} rendered, {failed} failed -> {}", design.id(), ddir.display());
+        eprintln!(
+            "{}: {ok} rendered, {failed} failed -> {}",
+            design.id(),
+            ddir.display()
+        );
         all_ok &= failed == 0;
     }
     Ok(all_ok)

@@ -18,12 +18,20 @@ pub struct Place {
 
 impl Place {
     pub(crate) fn new(file: &str, line: u32, column: u32) -> Place {
-        Place { file: file.to_owned(), line, column }
+        Place {
+            file: file.to_owned(),
+            line,
+            column,
+        }
     }
 
     /// The place `chars` characters further on the same line.
     pub(crate) fn offset(&self, chars: usize) -> Place {
-        Place { file: self.file.clone(), line: self.line, column: self.column + chars as u32 }
+        Place {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column + chars as u32,
+        }
     }
 }
 
@@ -46,7 +54,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(place: Place, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { place, message: message.into(), hint: None }
+        Diagnostic {
+            place,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
@@ -81,7 +93,9 @@ impl fmt::Display for FieldProblem {
 }
 
 /// The channels a design can render to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// A print-ready PDF letter.
@@ -169,11 +183,19 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn list<T: fmt::Display>(items: &[T]) -> String {
-    items.iter().map(|d| format!("  {}", d.to_string().replace('\n', "\n  "))).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(|d| format!("  {}", d.to_string().replace('\n', "\n  ")))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn list_inline<T: fmt::Display>(items: &[T]) -> String {
-    items.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")
+    items
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The error type of vellum: small to move around, with its [`ErrorKind`] inside.
@@ -196,11 +218,20 @@ impl Error {
     }
 
     pub(crate) fn render(record: &str, channel: Channel, message: impl Into<String>) -> Error {
-        ErrorKind::Render { record: record.to_owned(), channel, message: message.into() }.into()
+        ErrorKind::Render {
+            record: record.to_owned(),
+            channel,
+            message: message.into(),
+        }
+        .into()
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        ErrorKind::Io { path: path.into(), source }.into()
+        ErrorKind::Io {
+            path: path.into(),
+            source,
+        }
+        .into()
     }
 }
 

@@ -55,4 +55,6 @@ pub use self::design::shell::{Brand, Colors};
 pub use self::design::{Align, Design, FieldType, Kind, Manifest, Paper, Status, Tone};
 pub use self::error::{Channel, Diagnostic, Error, ErrorKind, FieldProblem, Place, Result};
 pub use self::locale::{Date, SUPPORTED_LOCALES};
-pub use self::render::{Email, EmailOptions, Sms, SmsEncoding, sms_segments};
+pub use self::render::{
+    Email, EmailOptions, Pdf, PdfOptions, PdfStandard, Sms, SmsEncoding, sms_segments,
+};

@@ -27,7 +27,12 @@ pub fn read_records(path: impl AsRef<Path>) -> Result<Vec<Record>> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| Error::io(path, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "jsonl")))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "jsonl")
+                )
+            })
             .collect();
         files.sort();
         for f in files {
@@ -47,19 +52,30 @@ fn read_file(path: &Path, out: &mut Vec<Record>) -> Result<()> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value = serde_json::from_str(line).map_err(|e| input_err(&format!("{shown}:{}", i + 1), e))?;
-            out.push(Record { source: format!("{shown}:{}", i + 1), value });
+            let value = serde_json::from_str(line)
+                .map_err(|e| input_err(&format!("{shown}:{}", i + 1), e))?;
+            out.push(Record {
+                source: format!("{shown}:{}", i + 1),
+                value,
+            });
         }
         return Ok(());
     }
-    let value: Value = serde_json::from_str(&text).map_err(|e| input_err(&format!("{shown}:{}:{}", e.line(), e.column()), e))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| input_err(&format!("{shown}:{}:{}", e.line(), e.column()), e))?;
     match value {
         Value::Array(items) => {
             for (i, value) in items.into_iter().enumerate() {
-                out.push(Record { source: format!("{shown}[{i}]"), value });
+                out.push(Record {
+                    source: format!("{shown}[{i}]"),
+                    value,
+                });
             }
         }
-        value => out.push(Record { source: shown, value }),
+        value => out.push(Record {
+            source: shown,
+            value,
+        }),
     }
     Ok(())
 }
@@ -67,5 +83,9 @@ fn read_file(path: &Path, out: &mut Vec<Record>) -> Result<()> {
 fn input_err(place: &str, e: serde_json::Error) -> Error {
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    ErrorKind::Input { place: place.to_owned(), message: format!("invalid JSON: {msg}") }.into()
+    ErrorKind::Input {
+        place: place.to_owned(),
+        message: format!("invalid JSON: {msg}"),
+    }
+    .into()
 }

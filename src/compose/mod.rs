@@ -230,13 +230,27 @@ impl Design {
     pub fn compose(&self, record: &Value, options: &ComposeOptions) -> Result<Document> {
         let id = record_id(&self.recipient.id, record);
         if !record.is_object() {
-            return Err(ErrorKind::Record { record: id, problems: vec![FieldProblem { path: "(record)".into(), message: "expected a JSON object".into() }] }.into());
+            return Err(ErrorKind::Record {
+                record: id,
+                problems: vec![FieldProblem {
+                    path: "(record)".into(),
+                    message: "expected a JSON object".into(),
+                }],
+            }
+            .into());
         }
         let currency = match &self.currency_field {
             Some(f) => match f.get(record, None) {
                 Ok(Some(Value::String(c))) if crate::locale::is_currency_code(c) => c.clone(),
                 Ok(Some(Value::String(c))) => {
-                    return Err(record_err(&id, &f.full, &format!("{:?} is not an ISO 4217 currency code", c.chars().take(10).collect::<String>())));
+                    return Err(record_err(
+                        &id,
+                        &f.full,
+                        &format!(
+                            "{:?} is not an ISO 4217 currency code",
+                            c.chars().take(10).collect::<String>()
+                        ),
+                    ));
                 }
                 _ => self.currency.clone(),
             },
@@ -244,17 +258,42 @@ impl Design {
         };
         let problems = self.fields.check(record, &currency);
         if !problems.is_empty() {
-            return Err(ErrorKind::Record { record: id, problems }.into());
+            return Err(ErrorKind::Record {
+                record: id,
+                problems,
+            }
+            .into());
         }
-        let wanted = self.recipient.locale.as_ref().and_then(|f| f.get(record, None).ok().flatten()).and_then(Value::as_str);
+        let wanted = self
+            .recipient
+            .locale
+            .as_ref()
+            .and_then(|f| f.get(record, None).ok().flatten())
+            .and_then(Value::as_str);
         let (li, warning) = choose_locale(&self.manifest.locales, 0, wanted);
         let loc = &self.localized[li];
         let mut warnings: Vec<String> = warning.into_iter().collect();
         let today = options.today.unwrap_or_else(crate::locale::today_utc);
-        let paper = self.manifest.paper.unwrap_or(if loc.tag() == "en-US" { Paper::Letter } else { Paper::A4 });
+        let paper = self.manifest.paper.unwrap_or(if loc.tag() == "en-US" {
+            Paper::Letter
+        } else {
+            Paper::A4
+        });
 
-        let mut env = Env { root: record, row: None, loc, currency: &currency, warnings: &mut warnings };
-        let fail = |p: FieldProblem| -> Error { ErrorKind::Record { record: id.clone(), problems: vec![p] }.into() };
+        let mut env = Env {
+            root: record,
+            row: None,
+            loc,
+            currency: &currency,
+            warnings: &mut warnings,
+        };
+        let fail = |p: FieldProblem| -> Error {
+            ErrorKind::Record {
+                record: id.clone(),
+                problems: vec![p],
+            }
+            .into()
+        };
         let subject = collapse(&self.subject.to_text(&mut env).map_err(fail)?);
         let preheader = collapse(&self.preheader.to_text(&mut env).map_err(fail)?);
         let sms = match &self.sms {
@@ -300,7 +339,14 @@ impl Design {
 }
 
 fn record_err(id: &str, path: &str, msg: &str) -> Error {
-    ErrorKind::Record { record: id.to_owned(), problems: vec![FieldProblem { path: path.to_owned(), message: msg.to_owned() }] }.into()
+    ErrorKind::Record {
+        record: id.to_owned(),
+        problems: vec![FieldProblem {
+            path: path.to_owned(),
+            message: msg.to_owned(),
+        }],
+    }
+    .into()
 }
 
 fn record_id(f: &FieldRef, record: &Value) -> String {
@@ -334,15 +380,22 @@ fn spans(inlines: &[Inline], env: &mut Env<'_>) -> Result<Vec<Span>, FieldProble
                     out.push(Span::Text { text: s });
                 }
             }
-            Inline::Strong(c) => out.push(Span::Strong { content: spans(c, env)? }),
-            Inline::Em(c) => out.push(Span::Em { content: spans(c, env)? }),
+            Inline::Strong(c) => out.push(Span::Strong {
+                content: spans(c, env)?,
+            }),
+            Inline::Em(c) => out.push(Span::Em {
+                content: spans(c, env)?,
+            }),
             Inline::Link { label, href } => {
                 let content = spans(label, env)?;
                 let url = href.to_text(env)?.trim().to_owned();
                 if is_safe_url(&url) {
                     out.push(Span::Link { href: url, content });
                 } else {
-                    env.warnings.push(format!("a link was shown as text: {:?} is not an https, http, mailto or tel URL", truncate(&url)));
+                    env.warnings.push(format!(
+                        "a link was shown as text: {:?} is not an https, http, mailto or tel URL",
+                        truncate(&url)
+                    ));
                     out.extend(content);
                 }
             }
@@ -353,7 +406,11 @@ fn spans(inlines: &[Inline], env: &mut Env<'_>) -> Result<Vec<Span>, FieldProble
 
 fn truncate(s: &str) -> String {
     let t: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
-    if t.len() < s.len() { format!("{t}…") } else { t }
+    if t.len() < s.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
 }
 
 fn text(t: &Option<Template>, env: &mut Env<'_>) -> Result<String, FieldProblem> {
@@ -365,41 +422,92 @@ fn text(t: &Option<Template>, env: &mut Env<'_>) -> Result<String, FieldProblem>
 
 fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<(), FieldProblem> {
     let block = match b {
-        DBlock::Heading { level, content } => Block::Heading { level: *level, content: spans(content, env)? },
-        DBlock::Paragraph(c) => Block::Paragraph { content: spans(c, env)? },
-        DBlock::List { ordered, items } => {
-            Block::List { ordered: *ordered, items: items.iter().map(|i| spans(i, env)).collect::<Result<_, _>>()? }
-        }
+        DBlock::Heading { level, content } => Block::Heading {
+            level: *level,
+            content: spans(content, env)?,
+        },
+        DBlock::Paragraph(c) => Block::Paragraph {
+            content: spans(c, env)?,
+        },
+        DBlock::List { ordered, items } => Block::List {
+            ordered: *ordered,
+            items: items
+                .iter()
+                .map(|i| spans(i, env))
+                .collect::<Result<_, _>>()?,
+        },
         DBlock::Rule => Block::Rule,
-        DBlock::Image { src, alt } => Block::Image { src: src.clone(), alt: alt.clone() },
-        DBlock::If { field, negate, then, otherwise } => {
+        DBlock::Image { src, alt } => Block::Image {
+            src: src.clone(),
+            alt: alt.clone(),
+        },
+        DBlock::If {
+            field,
+            negate,
+            then,
+            otherwise,
+        } => {
             let truthy = field.get(env.root, None)?.is_some_and(is_truthy);
             for b in if truthy != *negate { then } else { otherwise } {
                 compose_block(b, env, out)?;
             }
             return Ok(());
         }
-        DBlock::Only { channels, blocks } => Block::Only { channels: channels.clone(), blocks: compose_blocks(blocks, env)? },
-        DBlock::Notice { tone, blocks } => Block::Notice { tone: *tone, blocks: compose_blocks(blocks, env)? },
-        DBlock::Small(blocks) => Block::Small { blocks: compose_blocks(blocks, env)? },
-        DBlock::Remittance(blocks) => Block::Remittance { blocks: compose_blocks(blocks, env)? },
+        DBlock::Only { channels, blocks } => Block::Only {
+            channels: channels.clone(),
+            blocks: compose_blocks(blocks, env)?,
+        },
+        DBlock::Notice { tone, blocks } => Block::Notice {
+            tone: *tone,
+            blocks: compose_blocks(blocks, env)?,
+        },
+        DBlock::Small(blocks) => Block::Small {
+            blocks: compose_blocks(blocks, env)?,
+        },
+        DBlock::Remittance(blocks) => Block::Remittance {
+            blocks: compose_blocks(blocks, env)?,
+        },
         DBlock::Table(t) => {
-            let columns = t.columns.iter().map(|(h, a)| Ok(Column { header: spans(h, env)?, align: *a })).collect::<Result<_, FieldProblem>>()?;
-            let entries = t.list.get(env.root, None)?.and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+            let columns = t
+                .columns
+                .iter()
+                .map(|(h, a)| {
+                    Ok(Column {
+                        header: spans(h, env)?,
+                        align: *a,
+                    })
+                })
+                .collect::<Result<_, FieldProblem>>()?;
+            let entries = t
+                .list
+                .get(env.root, None)?
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let mut rows = Vec::with_capacity(entries.len());
             let saved = env.row;
             for (i, entry) in entries.iter().enumerate() {
                 env.row = Some((entry, i));
                 let r: Result<Vec<_>, _> = t.row.iter().map(|c| spans(c, env)).collect();
                 let r = r.map_err(|mut p| {
-                    p.path = p.path.replacen(&*t.list.full, &format!("{}[{i}]", t.list.full), 1);
+                    p.path = p
+                        .path
+                        .replacen(&*t.list.full, &format!("{}[{i}]", t.list.full), 1);
                     p
                 });
                 env.row = saved;
                 rows.push(r?);
             }
-            let footer = t.footer.iter().map(|row| row.iter().map(|c| spans(c, env)).collect()).collect::<Result<_, _>>()?;
-            Block::Table { columns, rows, footer }
+            let footer = t
+                .footer
+                .iter()
+                .map(|row| row.iter().map(|c| spans(c, env)).collect())
+                .collect::<Result<_, _>>()?;
+            Block::Table {
+                columns,
+                rows,
+                footer,
+            }
         }
         DBlock::Rows { references, rows } => {
             let mut out_rows = Vec::with_capacity(rows.len());
@@ -409,7 +517,10 @@ fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<
                     out_rows.push((spans(l, env)?, value));
                 }
             }
-            Block::Rows { references: *references, rows: out_rows }
+            Block::Rows {
+                references: *references,
+                rows: out_rows,
+            }
         }
         DBlock::Address(lines) => {
             let mut out_lines = Vec::with_capacity(lines.len());
@@ -426,14 +537,25 @@ fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<
             let label = t.to_text(env)?.trim().to_owned();
             let url = href.to_text(env)?.trim().to_owned();
             if !is_safe_url(&url) {
-                env.warnings.push(format!("button {:?} left out: its link is not an https, http, mailto or tel URL", truncate(&label)));
+                env.warnings.push(format!(
+                    "button {:?} left out: its link is not an https, http, mailto or tel URL",
+                    truncate(&label)
+                ));
                 return Ok(());
             }
-            Block::Button { text: label, href: url }
+            Block::Button {
+                text: label,
+                href: url,
+            }
         }
         DBlock::Chart(c) => {
             let title = text(&c.title, env)?;
-            let entries = c.list.get(env.root, None)?.and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+            let entries = c
+                .list
+                .get(env.root, None)?
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let mut bars = Vec::with_capacity(entries.len());
             let saved = env.row;
             for (i, entry) in entries.iter().enumerate() {
@@ -443,40 +565,78 @@ fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<
                 env.row = saved;
                 let label = label?.trim().to_owned();
                 let value = match value? {
-                    Some(v) if c.value.ty.kind == Kind::Money => money_minor(v, 2).unwrap_or(0) as f64 / 100.0,
+                    Some(v) if c.value.ty.kind == Kind::Money => {
+                        money_minor(v, 2).unwrap_or(0) as f64 / 100.0
+                    }
                     Some(v) => v.as_f64().unwrap_or(0.0),
                     None => continue,
                 };
                 let display = env.loc.formats.number(value, None);
-                bars.push(Bar { label, value, display });
+                bars.push(Bar {
+                    label,
+                    value,
+                    display,
+                });
             }
-            Block::Chart { title, unit: c.unit.clone(), bars }
+            Block::Chart {
+                title,
+                unit: c.unit.clone(),
+                bars,
+            }
         }
         DBlock::Qr(q) => match &**q {
             QrSpec::Url { data, caption } => {
                 let payload = data.to_text(env)?.trim().to_owned();
                 if !is_safe_url(&payload) {
-                    env.warnings.push("QR code left out: its data is not an https, http, mailto or tel URL".to_owned());
+                    env.warnings.push(
+                        "QR code left out: its data is not an https, http, mailto or tel URL"
+                            .to_owned(),
+                    );
                     return Ok(());
                 }
-                Block::Qr { kind: "url".into(), payload, caption: text(caption, env)? }
+                Block::Qr {
+                    kind: "url".into(),
+                    payload,
+                    caption: text(caption, env)?,
+                }
             }
-            QrSpec::Epc { name, iban, bic, amount, reference, caption } => {
-                let minor = amount.get(env.root, None)?.and_then(|v| money_minor(v, currency_digits(env.currency)));
-                let iban = text(&Some(iban.clone()), env)?.replace(' ', "").to_uppercase();
+            QrSpec::Epc {
+                name,
+                iban,
+                bic,
+                amount,
+                reference,
+                caption,
+            } => {
+                let minor = amount
+                    .get(env.root, None)?
+                    .and_then(|v| money_minor(v, currency_digits(env.currency)));
+                let iban = text(&Some(iban.clone()), env)?
+                    .replace(' ', "")
+                    .to_uppercase();
                 let bic = text(bic, env)?.replace(' ', "").to_uppercase();
                 let name = text(&Some(name.clone()), env)?;
                 let reference = text(&Some(reference.clone()), env)?;
                 match epc_payload(env.currency, minor, &name, &iban, &bic, &reference) {
-                    Ok(payload) => Block::Qr { kind: "epc".into(), payload, caption: text(caption, env)? },
+                    Ok(payload) => Block::Qr {
+                        kind: "epc".into(),
+                        payload,
+                        caption: text(caption, env)?,
+                    },
                     Err(why) => {
-                        env.warnings.push(format!("payment QR code left out: {why}"));
+                        env.warnings
+                            .push(format!("payment QR code left out: {why}"));
                         return Ok(());
                     }
                 }
             }
         },
-        DBlock::Signature { party, name, title, place } => Block::Signature {
+        DBlock::Signature {
+            party,
+            name,
+            title,
+            place,
+        } => Block::Signature {
             party: text(party, env)?,
             name: text(&Some(name.clone()), env)?,
             title: text(title, env)?,
@@ -488,9 +648,18 @@ fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<
 }
 
 /// The EPC069-12 (GiroCode) payload of a SEPA credit transfer.
-fn epc_payload(currency: &str, minor: Option<i64>, name: &str, iban: &str, bic: &str, reference: &str) -> Result<String, String> {
+fn epc_payload(
+    currency: &str,
+    minor: Option<i64>,
+    name: &str,
+    iban: &str,
+    bic: &str,
+    reference: &str,
+) -> Result<String, String> {
     if currency != "EUR" {
-        return Err(format!("EPC payments are in EUR, this record is in {currency}"));
+        return Err(format!(
+            "EPC payments are in EUR, this record is in {currency}"
+        ));
     }
     let minor = minor.ok_or("no amount")?;
     if minor <= 0 || minor > 99_999_999_999 {
@@ -505,7 +674,11 @@ fn epc_payload(currency: &str, minor: Option<i64>, name: &str, iban: &str, bic: 
     if reference.chars().count() > 140 {
         return Err("the reference is longer than 140 characters".into());
     }
-    let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+    };
     Ok(format!(
         "BCD\n002\n1\nSCT\n{}\n{}\n{}\nEUR{}.{:02}\n\n\n{}",
         clean(bic),
@@ -526,7 +699,11 @@ fn iban_ok(iban: &str) -> bool {
     let mut rem: u32 = 0;
     for c in rearranged {
         let v = c.to_digit(36).unwrap_or(0);
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }

@@ -60,29 +60,70 @@ pub(crate) struct ChartSpec {
 
 #[derive(Debug, Clone)]
 pub(crate) enum QrSpec {
-    Url { data: Template, caption: Option<Template> },
-    Epc { name: Template, iban: Template, bic: Option<Template>, amount: FieldRef, reference: Template, caption: Option<Template> },
+    Url {
+        data: Template,
+        caption: Option<Template>,
+    },
+    Epc {
+        name: Template,
+        iban: Template,
+        bic: Option<Template>,
+        amount: FieldRef,
+        reference: Template,
+        caption: Option<Template>,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum Block {
-    Heading { level: u8, content: Vec<Inline> },
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
     Paragraph(Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
     Rule,
-    Image { src: String, alt: String },
-    If { field: FieldRef, negate: bool, then: Vec<Block>, otherwise: Vec<Block> },
-    Only { channels: Vec<Channel>, blocks: Vec<Block> },
-    Notice { tone: Tone, blocks: Vec<Block> },
+    Image {
+        src: String,
+        alt: String,
+    },
+    If {
+        field: FieldRef,
+        negate: bool,
+        then: Vec<Block>,
+        otherwise: Vec<Block>,
+    },
+    Only {
+        channels: Vec<Channel>,
+        blocks: Vec<Block>,
+    },
+    Notice {
+        tone: Tone,
+        blocks: Vec<Block>,
+    },
     Small(Vec<Block>),
     Remittance(Vec<Block>),
     Table(Box<TableSpec>),
-    Rows { references: bool, rows: Vec<(Vec<Inline>, Vec<Inline>)> },
+    Rows {
+        references: bool,
+        rows: Vec<(Vec<Inline>, Vec<Inline>)>,
+    },
     Address(Vec<Template>),
-    Button { text: Template, href: Template },
+    Button {
+        text: Template,
+        href: Template,
+    },
     Chart(Box<ChartSpec>),
     Qr(Box<QrSpec>),
-    Signature { party: Option<Template>, name: Template, title: Option<Template>, place: Option<Template> },
+    Signature {
+        party: Option<Template>,
+        name: Template,
+        title: Option<Template>,
+        place: Option<Template>,
+    },
 }
 
 /// Where `{{> name}}` and images look for files.
@@ -123,24 +164,48 @@ enum End {
     Eof,
 }
 
-const CONTAINERS: [&str; 7] = ["if", "unless", "only", "notice", "small", "remittance", "else"];
+const CONTAINERS: [&str; 7] = [
+    "if",
+    "unless",
+    "only",
+    "notice",
+    "small",
+    "remittance",
+    "else",
+];
 
 impl<'a, 'b> BodyParser<'a, 'b> {
     pub(crate) fn new(scope: &'a Scope<'b>, folders: &'a Folders<'a>) -> Self {
-        BodyParser { scope, folders, diags: Vec::new(), fragments: HashMap::new(), stack: Vec::new(), addresses: 0 }
+        BodyParser {
+            scope,
+            folders,
+            diags: Vec::new(),
+            fragments: HashMap::new(),
+            stack: Vec::new(),
+            addresses: 0,
+        }
     }
 
     /// Parses a whole file of blocks.
     pub(crate) fn parse_file(&mut self, text: &str, shown: &str) -> Vec<Block> {
-        let mut cur = Cursor { lines: text.lines().collect(), i: 0, file: shown.to_owned() };
+        let mut cur = Cursor {
+            lines: text.lines().collect(),
+            i: 0,
+            file: shown.to_owned(),
+        };
         let (blocks, end) = self.blocks(&mut cur);
         match end {
             End::Eof => {}
             End::Close => {
                 let p = cur.place(cur.i - 1, 0);
-                self.diags.push(Diagnostic::new(p, "`:::` closes nothing").hint("every `:::` closes a component opened above it"));
+                self.diags.push(
+                    Diagnostic::new(p, "`:::` closes nothing")
+                        .hint("every `:::` closes a component opened above it"),
+                );
             }
-            End::Else(p) => self.diags.push(Diagnostic::new(p, "`::: else` outside `::: if`")),
+            End::Else(p) => self
+                .diags
+                .push(Diagnostic::new(p, "`::: else` outside `::: if`")),
         }
         blocks
     }
@@ -172,7 +237,10 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 }
                 continue;
             }
-            if let Some(name) = trimmed.strip_prefix("{{>").and_then(|r| r.strip_suffix("}}")) {
+            if let Some(name) = trimmed
+                .strip_prefix("{{>")
+                .and_then(|r| r.strip_suffix("}}"))
+            {
                 cur.i += 1;
                 let place = cur.place(idx, indent);
                 out.extend(self.fragment(name.trim(), &place));
@@ -240,11 +308,19 @@ impl<'a, 'b> BodyParser<'a, 'b> {
         while let Some(l) = cur.peek() {
             let lt = l.trim();
             let ind = l.len() - l.trim_start().len();
-            let Some((o, skip)) = list_marker(lt) else { break };
+            let Some((o, skip)) = list_marker(lt) else {
+                break;
+            };
             if o != ordered {
                 break;
             }
-            let mut parts = vec![(lt[skip..].trim_start(), cur.place(cur.i, ind + skip + (lt[skip..].len() - lt[skip..].trim_start().len())))];
+            let mut parts = vec![(
+                lt[skip..].trim_start(),
+                cur.place(
+                    cur.i,
+                    ind + skip + (lt[skip..].len() - lt[skip..].trim_start().len()),
+                ),
+            )];
             cur.i += 1;
             // Indented continuation lines belong to the item.
             while let Some(c) = cur.peek() {
@@ -268,14 +344,23 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             .and_then(|r| r.split_once("]("))
             .and_then(|(alt, r)| r.strip_suffix(')').map(|src| (alt.trim(), src.trim())));
         let Some((alt, src)) = parsed else {
-            self.diags.push(Diagnostic::new(place, "an image is written `![alt text](file)` on its own line"));
+            self.diags.push(Diagnostic::new(
+                place,
+                "an image is written `![alt text](file)` on its own line",
+            ));
             return;
         };
         if alt.is_empty() {
-            self.diags.push(Diagnostic::new(place.clone(), "image without alt text").hint("describe the image: ![Our team](team.png)"));
+            self.diags.push(
+                Diagnostic::new(place.clone(), "image without alt text")
+                    .hint("describe the image: ![Our team](team.png)"),
+            );
         }
         if alt.contains("{{") || src.contains("{{") {
-            self.diags.push(Diagnostic::new(place.clone(), "images cannot hold placeholders").hint("images come from the design or brand folder"));
+            self.diags.push(
+                Diagnostic::new(place.clone(), "images cannot hold placeholders")
+                    .hint("images come from the design or brand folder"),
+            );
             return;
         }
         let path = match src.strip_prefix("brand:") {
@@ -284,29 +369,55 @@ impl<'a, 'b> BodyParser<'a, 'b> {
         };
         if src.contains("..") || src.contains("://") || !path.is_file() {
             self.diags.push(
-                Diagnostic::new(place, format!("image `{src}` not found"))
-                    .hint("images are files in the design folder, or `brand:name` in the brand folder"),
+                Diagnostic::new(place, format!("image `{src}` not found")).hint(
+                    "images are files in the design folder, or `brand:name` in the brand folder",
+                ),
             );
             return;
         }
-        out.push(Block::Image { src: src.to_owned(), alt: alt.to_owned() });
+        out.push(Block::Image {
+            src: src.to_owned(),
+            alt: alt.to_owned(),
+        });
     }
 
     fn fragment(&mut self, name: &str, place: &Place) -> Vec<Block> {
         if let Some(b) = self.fragments.get(name) {
             return b.clone();
         }
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.is_empty() {
-            self.diags.push(Diagnostic::new(place.clone(), format!("invalid fragment name `{name}`")));
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || name.is_empty()
+        {
+            self.diags.push(Diagnostic::new(
+                place.clone(),
+                format!("invalid fragment name `{name}`"),
+            ));
             return Vec::new();
         }
         if self.stack.iter().any(|s| s == name) {
-            self.diags.push(Diagnostic::new(place.clone(), format!("fragment `{name}` includes itself")));
+            self.diags.push(Diagnostic::new(
+                place.clone(),
+                format!("fragment `{name}` includes itself"),
+            ));
             return Vec::new();
         }
         let candidates: [(PathBuf, String); 2] = [
-            (self.folders.design.join("fragments").join(format!("{name}.md")), format!("{}/fragments/{name}.md", self.folders.design_shown)),
-            (self.folders.brand.join("fragments").join(format!("{name}.md")), format!("{}/fragments/{name}.md", self.folders.brand_shown)),
+            (
+                self.folders
+                    .design
+                    .join("fragments")
+                    .join(format!("{name}.md")),
+                format!("{}/fragments/{name}.md", self.folders.design_shown),
+            ),
+            (
+                self.folders
+                    .brand
+                    .join("fragments")
+                    .join(format!("{name}.md")),
+                format!("{}/fragments/{name}.md", self.folders.brand_shown),
+            ),
         ];
         for (path, shown) in candidates {
             if let Ok(text) = std::fs::read_to_string(&path) {
@@ -318,30 +429,56 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             }
         }
         self.diags.push(
-            Diagnostic::new(place.clone(), format!("fragment `{name}` not found"))
-                .hint(format!("create fragments/{name}.md in the design or the brand folder")),
+            Diagnostic::new(place.clone(), format!("fragment `{name}` not found")).hint(format!(
+                "create fragments/{name}.md in the design or the brand folder"
+            )),
         );
         Vec::new()
     }
 
-    fn component(&mut self, cur: &mut Cursor<'_>, idx: usize, indent: usize, rest: &str) -> Option<Block> {
+    fn component(
+        &mut self,
+        cur: &mut Cursor<'_>,
+        idx: usize,
+        indent: usize,
+        rest: &str,
+    ) -> Option<Block> {
         let place = cur.place(idx, indent);
         let (name, args) = parse_args(rest);
         let Some(name) = name else {
-            self.diags.push(Diagnostic::new(place, "`:::` needs a component name").hint(KNOWN));
+            self.diags
+                .push(Diagnostic::new(place, "`:::` needs a component name").hint(KNOWN));
             return None;
         };
         let body_line = idx + 1;
-        let attr = |args: &Args, key: &str| args.named.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let attr = |args: &Args, key: &str| {
+            args.named
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
         let check_attrs = |this: &mut Self, allowed: &[&str], bare: bool| {
             for (k, _) in &args.named {
                 if !allowed.contains(&k.as_str()) {
-                    let hint = if allowed.is_empty() { "it takes no attributes".to_owned() } else { format!("attributes of `{name}`: {}", allowed.join(", ")) };
-                    this.diags.push(Diagnostic::new(place.clone(), format!("unknown attribute `{k}` for `::: {name}`")).hint(hint));
+                    let hint = if allowed.is_empty() {
+                        "it takes no attributes".to_owned()
+                    } else {
+                        format!("attributes of `{name}`: {}", allowed.join(", "))
+                    };
+                    this.diags.push(
+                        Diagnostic::new(
+                            place.clone(),
+                            format!("unknown attribute `{k}` for `::: {name}`"),
+                        )
+                        .hint(hint),
+                    );
                 }
             }
             if !bare && !args.bare.is_empty() {
-                this.diags.push(Diagnostic::new(place.clone(), format!("unexpected `{}` after `::: {name}`", args.bare.join(" "))));
+                this.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("unexpected `{}` after `::: {name}`", args.bare.join(" ")),
+                ));
             }
         };
         if CONTAINERS.contains(&name.as_str()) {
@@ -352,14 +489,19 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 End::Eof => self.unclosed(&place, &name),
                 End::Else(p) => {
                     if name != "if" && name != "unless" {
-                        self.diags.push(Diagnostic::new(p, format!("`::: else` inside `::: {name}`")).hint("only ::: if and ::: unless have an else"));
+                        self.diags.push(
+                            Diagnostic::new(p, format!("`::: else` inside `::: {name}`"))
+                                .hint("only ::: if and ::: unless have an else"),
+                        );
                     }
                     let (o, end2) = self.blocks(cur);
                     otherwise = o;
                     match end2 {
                         End::Close => {}
                         End::Eof => self.unclosed(&place, &name),
-                        End::Else(p2) => self.diags.push(Diagnostic::new(p2, "a second `::: else`")),
+                        End::Else(p2) => {
+                            self.diags.push(Diagnostic::new(p2, "a second `::: else`"))
+                        }
                     }
                 }
             }
@@ -367,11 +509,27 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 "if" | "unless" => {
                     check_attrs(self, &[], true);
                     let [field] = args.bare.as_slice() else {
-                        self.diags.push(Diagnostic::new(place, format!("`::: {name}` takes one field, e.g. `::: {name} account.overdue`")));
+                        self.diags.push(Diagnostic::new(
+                            place,
+                            format!(
+                                "`::: {name}` takes one field, e.g. `::: {name} account.overdue`"
+                            ),
+                        ));
                         return None;
                     };
-                    let f = resolve_field(self.scope, field, &place.offset(4 + name.len()), &mut self.diags, true)?;
-                    Some(Block::If { field: f, negate: name == "unless", then, otherwise })
+                    let f = resolve_field(
+                        self.scope,
+                        field,
+                        &place.offset(4 + name.len()),
+                        &mut self.diags,
+                        true,
+                    )?;
+                    Some(Block::If {
+                        field: f,
+                        negate: name == "unless",
+                        then,
+                        otherwise,
+                    })
                 }
                 "only" => {
                     check_attrs(self, &[], true);
@@ -379,13 +537,22 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                     for c in &args.bare {
                         match Channel::parse(c) {
                             Some(ch) => channels.push(ch),
-                            None => self.diags.push(Diagnostic::new(place.clone(), format!("unknown channel `{c}`")).hint("channels are print, email, sms")),
+                            None => self.diags.push(
+                                Diagnostic::new(place.clone(), format!("unknown channel `{c}`"))
+                                    .hint("channels are print, email, sms"),
+                            ),
                         }
                     }
                     if channels.is_empty() {
-                        self.diags.push(Diagnostic::new(place.clone(), "`::: only` needs channels, e.g. `::: only print`"));
+                        self.diags.push(Diagnostic::new(
+                            place.clone(),
+                            "`::: only` needs channels, e.g. `::: only print`",
+                        ));
                     }
-                    Some(Block::Only { channels, blocks: then })
+                    Some(Block::Only {
+                        channels,
+                        blocks: then,
+                    })
                 }
                 "notice" => {
                     check_attrs(self, &["tone"], false);
@@ -394,7 +561,10 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                         Some("warning") => Tone::Warning,
                         Some("success") => Tone::Success,
                         Some(other) => {
-                            self.diags.push(Diagnostic::new(place, format!("unknown tone `{other}`")).hint("tones are info, warning, success"));
+                            self.diags.push(
+                                Diagnostic::new(place, format!("unknown tone `{other}`"))
+                                    .hint("tones are info, warning, success"),
+                            );
                             Tone::Info
                         }
                     };
@@ -409,7 +579,8 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                     Some(Block::Remittance(then))
                 }
                 _ => {
-                    self.diags.push(Diagnostic::new(place, "`::: else` must follow `::: if`"));
+                    self.diags
+                        .push(Diagnostic::new(place, "`::: else` must follow `::: if`"));
                     None
                 }
             };
@@ -425,8 +596,11 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             }
             if l.trim_start().starts_with(":::") {
                 self.diags.push(
-                    Diagnostic::new(cur.place(cur.i - 1, 0), format!("`::: {name}` cannot contain other components"))
-                        .hint("close it with `:::` first"),
+                    Diagnostic::new(
+                        cur.place(cur.i - 1, 0),
+                        format!("`::: {name}` cannot contain other components"),
+                    )
+                    .hint("close it with `:::` first"),
                 );
             }
             if !l.trim().is_empty() {
@@ -446,67 +620,119 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 check_attrs(self, &[], false);
                 let mut rows = Vec::new();
                 for (i, l) in &lines {
-                    let map = SrcMap::single(l.trim(), &cur.place(*i, l.len() - l.trim_start().len()));
+                    let map =
+                        SrcMap::single(l.trim(), &cur.place(*i, l.len() - l.trim_start().len()));
                     let cells = split_cells(map.src());
                     if cells.len() != 2 {
-                        self.diags.push(Diagnostic::new(map.place(0), "a row is `label | value`"));
+                        self.diags
+                            .push(Diagnostic::new(map.place(0), "a row is `label | value`"));
                         continue;
                     }
-                    rows.push((self.inline(&map, cells[0].clone()), self.inline(&map, cells[1].clone())));
+                    rows.push((
+                        self.inline(&map, cells[0].clone()),
+                        self.inline(&map, cells[1].clone()),
+                    ));
                 }
-                Some(Block::Rows { references: name == "references", rows })
+                Some(Block::Rows {
+                    references: name == "references",
+                    rows,
+                })
             }
             "address" => {
                 check_attrs(self, &[], false);
                 self.addresses += 1;
                 if self.addresses == 2 {
-                    self.diags.push(Diagnostic::new(place.clone(), "a second `::: address`").hint("a letter has one recipient address"));
+                    self.diags.push(
+                        Diagnostic::new(place.clone(), "a second `::: address`")
+                            .hint("a letter has one recipient address"),
+                    );
                 }
                 let mut out = Vec::new();
                 for (i, l) in &lines {
-                    let map = SrcMap::single(l.trim(), &cur.place(*i, l.len() - l.trim_start().len()));
-                    out.push(Template::compile(&map, 0..map.src().len(), self.scope, &mut self.diags));
+                    let map =
+                        SrcMap::single(l.trim(), &cur.place(*i, l.len() - l.trim_start().len()));
+                    out.push(Template::compile(
+                        &map,
+                        0..map.src().len(),
+                        self.scope,
+                        &mut self.diags,
+                    ));
                 }
                 Some(Block::Address(out))
             }
-            "button" | "signature" | "qr" | "chart" => self.slots(cur, &place, &name, &args, &lines),
+            "button" | "signature" | "qr" | "chart" => {
+                self.slots(cur, &place, &name, &args, &lines)
+            }
             _ => {
-                self.diags.push(Diagnostic::new(place, format!("unknown component `{name}`")).hint(KNOWN));
+                self.diags.push(
+                    Diagnostic::new(place, format!("unknown component `{name}`")).hint(KNOWN),
+                );
                 None
             }
         }
     }
 
     fn unclosed(&mut self, place: &Place, name: &str) {
-        self.diags.push(Diagnostic::new(place.clone(), format!("`::: {name}` is never closed")).hint("end it with a line `:::`"));
+        self.diags.push(
+            Diagnostic::new(place.clone(), format!("`::: {name}` is never closed"))
+                .hint("end it with a line `:::`"),
+        );
     }
 
-    fn slots(&mut self, cur: &Cursor<'_>, place: &Place, name: &str, args: &Args, lines: &[(usize, &str)]) -> Option<Block> {
-        let get = |k: &str| args.named.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    fn slots(
+        &mut self,
+        cur: &Cursor<'_>,
+        place: &Place,
+        name: &str,
+        args: &Args,
+        lines: &[(usize, &str)],
+    ) -> Option<Block> {
+        let get = |k: &str| {
+            args.named
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+        };
         let (allowed, required, attrs): (&[&str], &[&str], &[&str]) = match name {
             "button" => (&["text", "href"], &["text", "href"], &[]),
             "signature" => (&["party", "name", "title", "place"], &["name"], &[]),
-            "chart" => (&["title", "label", "value"], &["label", "value"], &["for", "unit"]),
+            "chart" => (
+                &["title", "label", "value"],
+                &["label", "value"],
+                &["for", "unit"],
+            ),
             _ => match get("kind").as_deref() {
-                Some("epc") => (&["name", "iban", "bic", "amount", "reference", "caption"], &["name", "iban", "amount", "reference"], &["kind"]),
+                Some("epc") => (
+                    &["name", "iban", "bic", "amount", "reference", "caption"],
+                    &["name", "iban", "amount", "reference"],
+                    &["kind"],
+                ),
                 Some("url") => (&["data", "caption"], &["data"], &["kind"]),
                 other => {
-                    self.diags.push(
-                        Diagnostic::new(place.clone(), format!("`::: qr` needs kind=url or kind=epc{}", other.map(|o| format!(", not `{o}`")).unwrap_or_default())),
-                    );
+                    self.diags.push(Diagnostic::new(
+                        place.clone(),
+                        format!(
+                            "`::: qr` needs kind=url or kind=epc{}",
+                            other.map(|o| format!(", not `{o}`")).unwrap_or_default()
+                        ),
+                    ));
                     return None;
                 }
             },
         };
         for (k, _) in &args.named {
             if !attrs.contains(&k.as_str()) {
-                self.diags.push(Diagnostic::new(place.clone(), format!("unknown attribute `{k}` for `::: {name}`")));
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("unknown attribute `{k}` for `::: {name}`"),
+                ));
             }
         }
         let row = if name == "chart" {
             let list = get("for");
             let Some(list) = list else {
-                self.diags.push(Diagnostic::new(place.clone(), "`::: chart` needs for=LIST"));
+                self.diags
+                    .push(Diagnostic::new(place.clone(), "`::: chart` needs for=LIST"));
                 return None;
             };
             Some(list)
@@ -522,46 +748,81 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             let map = SrcMap::single(l.trim(), &cur.place(*i, l.len() - l.trim_start().len()));
             let cells = split_cells(map.src());
             if cells.len() != 2 {
-                self.diags.push(Diagnostic::new(map.place(0), format!("a line of `::: {name}` is `slot | value`")).hint(format!("slots: {}", allowed.join(", "))));
+                self.diags.push(
+                    Diagnostic::new(
+                        map.place(0),
+                        format!("a line of `::: {name}` is `slot | value`"),
+                    )
+                    .hint(format!("slots: {}", allowed.join(", "))),
+                );
                 continue;
             }
             let key = map.src()[cells[0].clone()].trim();
             let Some(k) = allowed.iter().find(|a| **a == key) else {
-                self.diags.push(Diagnostic::new(map.place(cells[0].start), format!("unknown slot `{key}` for `::: {name}`")).hint(format!("slots: {}", allowed.join(", "))));
+                self.diags.push(
+                    Diagnostic::new(
+                        map.place(cells[0].start),
+                        format!("unknown slot `{key}` for `::: {name}`"),
+                    )
+                    .hint(format!("slots: {}", allowed.join(", "))),
+                );
                 continue;
             };
             let in_row = name == "chart" && (*k == "label" || *k == "value");
             let sub;
             let scope = if in_row {
-                sub = Scope { fields: self.scope.fields, messages: self.scope.messages, row: row.as_deref() };
+                sub = Scope {
+                    fields: self.scope.fields,
+                    messages: self.scope.messages,
+                    row: row.as_deref(),
+                };
                 &sub
             } else {
                 self.scope
             };
             let t = Template::compile(&map, cells[1].clone(), scope, &mut self.diags);
             if found.insert(k, (t, map.place(cells[1].start))).is_some() {
-                self.diags.push(Diagnostic::new(map.place(0), format!("slot `{key}` given twice")));
+                self.diags.push(Diagnostic::new(
+                    map.place(0),
+                    format!("slot `{key}` given twice"),
+                ));
             }
         }
         for r in required {
             if !found.contains_key(r) {
-                self.diags.push(Diagnostic::new(place.clone(), format!("`::: {name}` needs a `{r} | ...` line")));
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("`::: {name}` needs a `{r} | ...` line"),
+                ));
             }
         }
         let mut take = |k: &str| found.remove(k);
-        let single = |this: &mut Self, slot: Option<(Template, Place)>, what: &str, kinds: &[super::fields::Kind]| -> Option<FieldRef> {
+        let single = |this: &mut Self,
+                      slot: Option<(Template, Place)>,
+                      what: &str,
+                      kinds: &[super::fields::Kind]|
+         -> Option<FieldRef> {
             let (t, p) = slot?;
             match t.single_field() {
                 Some(f) if kinds.contains(&f.ty.kind) => Some(f.clone()),
                 _ => {
-                    this.diags.push(Diagnostic::new(p, format!("`{what}` must be a single {} field, e.g. {{{{kwh}}}}", kinds[0].name())));
+                    this.diags.push(Diagnostic::new(
+                        p,
+                        format!(
+                            "`{what}` must be a single {} field, e.g. {{{{kwh}}}}",
+                            kinds[0].name()
+                        ),
+                    ));
                     None
                 }
             }
         };
         use super::fields::Kind;
         Some(match name {
-            "button" => Block::Button { text: take("text")?.0, href: take("href")?.0 },
+            "button" => Block::Button {
+                text: take("text")?.0,
+                href: take("href")?.0,
+            },
             "signature" => Block::Signature {
                 name: take("name")?.0,
                 party: take("party").map(|s| s.0),
@@ -569,7 +830,12 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 place: take("place").map(|s| s.0),
             },
             "chart" => {
-                let value = single(self, take("value"), "value", &[Kind::Number, Kind::Integer, Kind::Money])?;
+                let value = single(
+                    self,
+                    take("value"),
+                    "value",
+                    &[Kind::Number, Kind::Integer, Kind::Money],
+                )?;
                 Block::Chart(Box::new(ChartSpec {
                     list: list_ref?,
                     unit: get("unit").unwrap_or_default(),
@@ -589,29 +855,49 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                     caption: take("caption").map(|s| s.0),
                 }))
             }
-            _ => Block::Qr(Box::new(QrSpec::Url { data: take("data")?.0, caption: take("caption").map(|s| s.0) })),
+            _ => Block::Qr(Box::new(QrSpec::Url {
+                data: take("data")?.0,
+                caption: take("caption").map(|s| s.0),
+            })),
         })
     }
 
-    fn table(&mut self, cur: &Cursor<'_>, place: &Place, list: Option<String>, lines: &[(usize, &str)]) -> Option<Block> {
+    fn table(
+        &mut self,
+        cur: &Cursor<'_>,
+        place: &Place,
+        list: Option<String>,
+        lines: &[(usize, &str)],
+    ) -> Option<Block> {
         let Some(list) = list else {
-            self.diags.push(Diagnostic::new(place.clone(), "`::: table` needs for=LIST").hint("e.g. ::: table for=items"));
+            self.diags.push(
+                Diagnostic::new(place.clone(), "`::: table` needs for=LIST")
+                    .hint("e.g. ::: table for=items"),
+            );
             return None;
         };
         let list_ref = resolve_field(self.scope, &list, place, &mut self.diags, true);
         if let Some(l) = &list_ref
             && l.ty.kind != super::fields::Kind::List
         {
-            self.diags.push(Diagnostic::new(place.clone(), format!("`{list}` is declared {}, not list", l.ty.kind.name())));
+            self.diags.push(Diagnostic::new(
+                place.clone(),
+                format!("`{list}` is declared {}, not list", l.ty.kind.name()),
+            ));
             return None;
         }
-        let row_scope = Scope { fields: self.scope.fields, messages: self.scope.messages, row: Some(&list) };
+        let row_scope = Scope {
+            fields: self.scope.fields,
+            messages: self.scope.messages,
+            row: Some(&list),
+        };
         let mut rows: Vec<(SrcMap, Vec<Range<usize>>)> = Vec::new();
         for (i, l) in lines {
             let lt = l.trim();
             let map = SrcMap::single(lt, &cur.place(*i, l.len() - l.trim_start().len()));
             if !lt.starts_with('|') {
-                self.diags.push(Diagnostic::new(map.place(0), "table rows start with `|`"));
+                self.diags
+                    .push(Diagnostic::new(map.place(0), "table rows start with `|`"));
                 continue;
             }
             let cells = split_cells(map.src());
@@ -619,8 +905,11 @@ impl<'a, 'b> BodyParser<'a, 'b> {
         }
         if rows.len() < 3 {
             self.diags.push(
-                Diagnostic::new(place.clone(), "a table needs a header row, an alignment row and a row template")
-                    .hint("see templates/README.md, `::: table`"),
+                Diagnostic::new(
+                    place.clone(),
+                    "a table needs a header row, an alignment row and a row template",
+                )
+                .hint("see templates/README.md, `::: table`"),
             );
             return None;
         }
@@ -628,7 +917,10 @@ impl<'a, 'b> BodyParser<'a, 'b> {
         let mut ok = true;
         for (map, cells) in &rows {
             if cells.len() != n {
-                self.diags.push(Diagnostic::new(map.place(0), format!("this row has {} cells, the header has {n}", cells.len())));
+                self.diags.push(Diagnostic::new(
+                    map.place(0),
+                    format!("this row has {} cells, the header has {n}", cells.len()),
+                ));
                 ok = false;
             }
         }
@@ -638,7 +930,10 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             let s = amap.src()[c.clone()].trim();
             let dash = s.trim_matches(':');
             if dash.is_empty() || !dash.bytes().all(|b| b == b'-') {
-                self.diags.push(Diagnostic::new(amap.place(c.start), "the second row of a table sets alignment: `---`, `---:` or `:---:`"));
+                self.diags.push(Diagnostic::new(
+                    amap.place(c.start),
+                    "the second row of a table sets alignment: `---`, `---:` or `:---:`",
+                ));
                 ok = false;
                 break;
             }
@@ -652,18 +947,37 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             return None;
         }
         let (hmap, hcells) = &rows[0];
-        let columns = hcells.iter().zip(aligns).map(|(c, a)| (self.inline(hmap, c.clone()), a)).collect();
+        let columns = hcells
+            .iter()
+            .zip(aligns)
+            .map(|(c, a)| (self.inline(hmap, c.clone()), a))
+            .collect();
         let (rmap, rcells) = &rows[2];
         let saved = self.scope;
         let row: Vec<Vec<Inline>> = {
-            let mut p = BodyParser { scope: &row_scope, folders: self.folders, diags: Vec::new(), fragments: HashMap::new(), stack: Vec::new(), addresses: 0 };
+            let mut p = BodyParser {
+                scope: &row_scope,
+                folders: self.folders,
+                diags: Vec::new(),
+                fragments: HashMap::new(),
+                stack: Vec::new(),
+                addresses: 0,
+            };
             let r = rcells.iter().map(|c| p.inline(rmap, c.clone())).collect();
             self.diags.append(&mut p.diags);
             r
         };
         let _ = saved;
-        let footer = rows[3..].iter().map(|(m, cells)| cells.iter().map(|c| self.inline(m, c.clone())).collect()).collect();
-        Some(Block::Table(Box::new(TableSpec { list: list_ref?, columns, row, footer })))
+        let footer = rows[3..]
+            .iter()
+            .map(|(m, cells)| cells.iter().map(|c| self.inline(m, c.clone())).collect())
+            .collect();
+        Some(Block::Table(Box::new(TableSpec {
+            list: list_ref?,
+            columns,
+            row,
+            footer,
+        })))
     }
 
     /// Parses inline markup in `map.src()[range]`.
@@ -713,7 +1027,8 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                     {
                         self.flush(map, text_start..i, &mut out);
                         let label = self.inline(map, i + 1..mid);
-                        let href = Template::compile(map, mid + 2..close, self.scope, &mut self.diags);
+                        let href =
+                            Template::compile(map, mid + 2..close, self.scope, &mut self.diags);
                         out.push(Inline::Link { label, href });
                         i = close + 1;
                         text_start = i;
@@ -811,10 +1126,19 @@ pub(crate) fn split_cells(src: &str) -> Vec<Range<usize>> {
     }
     bounds.push(src.len());
     let mut cells: Vec<Range<usize>> = bounds.chunks(2).map(|p| p[0]..p[1]).collect();
-    if src.trim_start().starts_with('|') && cells.first().is_some_and(|c| src[c.clone()].trim().is_empty()) {
+    if src.trim_start().starts_with('|')
+        && cells
+            .first()
+            .is_some_and(|c| src[c.clone()].trim().is_empty())
+    {
         cells.remove(0);
     }
-    if src.trim_end().ends_with('|') && !src.trim_end().ends_with("\\|") && cells.last().is_some_and(|c| src[c.clone()].trim().is_empty()) {
+    if src.trim_end().ends_with('|')
+        && !src.trim_end().ends_with("\\|")
+        && cells
+            .last()
+            .is_some_and(|c| src[c.clone()].trim().is_empty())
+    {
         cells.pop();
     }
     cells
@@ -882,7 +1206,9 @@ fn parse_args(s: &str) -> (Option<String>, Args) {
     let mut args = Args::default();
     for t in it {
         match t.split_once('=') {
-            Some((k, v)) => args.named.push((k.to_owned(), v.trim_matches('"').to_owned())),
+            Some((k, v)) => args
+                .named
+                .push((k.to_owned(), v.trim_matches('"').to_owned())),
             None => args.bare.push(t),
         }
     }

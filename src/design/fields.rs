@@ -74,7 +74,10 @@ impl FieldType {
             Some(n) => (n, true),
             None => (s, false),
         };
-        Some(FieldType { kind: Kind::parse(name.trim())?, optional })
+        Some(FieldType {
+            kind: Kind::parse(name.trim())?,
+            optional,
+        })
     }
 }
 
@@ -102,8 +105,8 @@ impl Fields {
     }
 
     pub(crate) fn finish(&mut self) {
-        // Parents first: a missing parent is reported once, not per child.
-        self.order.sort_by_key(|p| p.matches('.').count());
+        // A stable, readable order for reports: by path.
+        self.order.sort();
     }
 
     pub(crate) fn lookup(&self, path: &str) -> Lookup {
@@ -111,7 +114,15 @@ impl Fields {
             return Lookup::Field(*t);
         }
         let prefix = format!("{path}.");
-        if self.map.keys().any(|k| k.starts_with(&prefix)) { Lookup::Group } else { Lookup::Unknown }
+        if self.map.keys().any(|k| k.starts_with(&prefix)) {
+            Lookup::Group
+        } else {
+            Lookup::Unknown
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, FieldType)> {
+        self.order.iter().map(|p| (p.as_str(), self.map[p]))
     }
 
     pub(crate) fn get(&self, path: &str) -> Option<FieldType> {
@@ -153,7 +164,14 @@ impl Fields {
         problems
     }
 
-    fn check_path(&self, base: &Value, rel: &str, full: &str, currency: &str, out: &mut Vec<FieldProblem>) {
+    fn check_path(
+        &self,
+        base: &Value,
+        rel: &str,
+        full: &str,
+        currency: &str,
+        out: &mut Vec<FieldProblem>,
+    ) {
         let ty = self.map[full];
         // Missing parents are reported once, at the parent.
         let mut cur = base;
@@ -163,15 +181,26 @@ impl Fields {
                 Value::Object(m) => match m.get(*seg) {
                     Some(v) => cur = v,
                     None => {
-                        if i + 1 == segs.len() && !ty.optional && !self.ancestor_optional(full) {
-                            out.push(problem(full, "missing field"));
+                        if !ty.optional && !self.ancestor_optional(full) {
+                            // A missing record is reported once, at the record.
+                            let missing = full
+                                .split('.')
+                                .take(full.split('.').count() - (segs.len() - i - 1))
+                                .collect::<Vec<_>>()
+                                .join(".");
+                            if !out.iter().any(|p| p.path == missing) {
+                                out.push(problem(&missing, "missing field"));
+                            }
                         }
                         return;
                     }
                 },
                 Value::Null => return,
                 _ => {
-                    out.push(problem(full, &format!("`{}` is not a record", segs[..i].join("."))));
+                    out.push(problem(
+                        full,
+                        &format!("`{}` is not a record", segs[..i].join(".")),
+                    ));
                     return;
                 }
             }
@@ -187,8 +216,11 @@ impl Fields {
             return;
         }
         if ty.kind == Kind::List {
-            let children: Vec<&String> =
-                self.order.iter().filter(|p| p.strip_prefix(full).is_some_and(|r| r.starts_with('.'))).collect();
+            let children: Vec<&String> = self
+                .order
+                .iter()
+                .filter(|p| p.strip_prefix(full).is_some_and(|r| r.starts_with('.')))
+                .collect();
             for (i, entry) in cur.as_array().into_iter().flatten().enumerate() {
                 if !entry.is_object() {
                     out.push(problem(&format!("{full}[{i}]"), "expected a record"));
@@ -223,7 +255,10 @@ impl Fields {
 }
 
 fn problem(path: &str, message: &str) -> FieldProblem {
-    FieldProblem { path: path.to_owned(), message: message.to_owned() }
+    FieldProblem {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 fn describe(v: &Value) -> String {
@@ -289,7 +324,11 @@ fn parse_decimal(s: &str, digits: u8) -> Option<i64> {
         None => (false, s),
     };
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() || int.len() > 15 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || int.len() > 15
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut v: i64 = int.parse().ok()?;
@@ -306,8 +345,13 @@ fn parse_decimal(s: &str, digits: u8) -> Option<i64> {
 /// Whether a URL may become a link: https, http, mailto or tel, nothing else.
 pub(crate) fn is_safe_url(s: &str) -> bool {
     let lower = s.trim_start().to_ascii_lowercase();
-    let ok_scheme = ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p));
-    ok_scheme && !s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>' || c == '"')
+    let ok_scheme = ["https://", "http://", "mailto:", "tel:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    ok_scheme
+        && !s
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>' || c == '"')
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -316,7 +360,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + (ca != *cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + (ca != *cb) as usize)
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

@@ -35,11 +35,18 @@ pub(crate) struct Messages {
 pub(crate) type Bundle = FluentBundle<Arc<FluentResource>>;
 
 /// One Fluent file, read and parsed; problems go to `diags`.
-fn load_ftl(path: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<(Arc<FluentResource>, HashMap<String, MessageInfo>)> {
+fn load_ftl(
+    path: &Path,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Arc<FluentResource>, HashMap<String, MessageInfo>)> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::new(Place::new(shown, 1, 1), format!("cannot read locale file: {e}")));
+            diags.push(Diagnostic::new(
+                Place::new(shown, 1, 1),
+                format!("cannot read locale file: {e}"),
+            ));
             return None;
         }
     };
@@ -48,7 +55,10 @@ fn load_ftl(path: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<(Ar
         Err((r, errors)) => {
             for e in errors {
                 let (line, col) = line_col(&text, e.pos.start);
-                diags.push(Diagnostic::new(Place::new(shown, line, col), format!("fluent syntax error: {}", e.kind)));
+                diags.push(Diagnostic::new(
+                    Place::new(shown, line, col),
+                    format!("fluent syntax error: {}", e.kind),
+                ));
             }
             r
         }
@@ -127,10 +137,20 @@ impl Messages {
         for tag in tags {
             let file = format!("{design_shown}/locales/{tag}.ftl");
             let brand_file = format!("{brand_shown}/locales/{tag}.ftl");
-            let design = load_ftl(&design_dir.join("locales").join(format!("{tag}.ftl")), &file, diags);
+            let design = load_ftl(
+                &design_dir.join("locales").join(format!("{tag}.ftl")),
+                &file,
+                diags,
+            );
             let brand_path = brand_dir.join("locales").join(format!("{tag}.ftl"));
-            let brand = if brand_path.exists() { load_ftl(&brand_path, &brand_file, diags) } else { None };
-            let Ok(langid) = tag.parse::<unic_langid::LanguageIdentifier>() else { continue };
+            let brand = if brand_path.exists() {
+                load_ftl(&brand_path, &brand_file, diags)
+            } else {
+                None
+            };
+            let Ok(langid) = tag.parse::<unic_langid::LanguageIdentifier>() else {
+                continue;
+            };
             let mut bundle: Bundle = FluentBundle::new_concurrent(vec![langid]);
             // Placeholders must not gain U+2068/U+2069 isolation marks: they
             // would end up in SMS and email text.
@@ -151,14 +171,24 @@ impl Messages {
             if let Some(formats) = Formats::new(tag) {
                 localized.push(Localized::new(formats, bundle));
             }
-            messages.locales.push(LocaleIndex { tag: tag.clone(), file, ids });
+            messages.locales.push(LocaleIndex {
+                tag: tag.clone(),
+                file,
+                ids,
+            });
         }
         (messages, localized)
     }
 
     /// Checks a `{{t "id" ...}}` at `place`: the message exists in every
     /// locale and gets every variable it reads.
-    pub(crate) fn check_use(&self, id: &str, passed: &[&str], place: &Place, diags: &mut Vec<Diagnostic>) {
+    pub(crate) fn check_use(
+        &self,
+        id: &str,
+        passed: &[&str],
+        place: &Place,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let mut missing_in = Vec::new();
         let mut reported_vars: Vec<&str> = Vec::new();
         for loc in &self.locales {
@@ -171,7 +201,10 @@ impl Messages {
                             diags.push(
                                 Diagnostic::new(
                                     place.clone(),
-                                    format!("message `{id}` reads `${v}` (in {}), but it is not passed", loc.file),
+                                    format!(
+                                        "message `{id}` reads `${v}` (in {}), but it is not passed",
+                                        loc.file
+                                    ),
                                 )
                                 .hint(format!("write {{{{t \"{id}\" {v}=...}}}}")),
                             );
@@ -181,9 +214,20 @@ impl Messages {
             }
         }
         if !missing_in.is_empty() {
-            let tags: Vec<&str> = self.locales.iter().filter(|l| !l.ids.contains_key(id)).map(|l| l.tag.as_str()).collect();
-            let d = Diagnostic::new(place.clone(), format!("message `{id}` is missing in {}", missing_in.join(", ")))
-                .hint(format!("add `{id} = ...` to the locale file of {} (or to the brand's)", tags.join(", ")));
+            let tags: Vec<&str> = self
+                .locales
+                .iter()
+                .filter(|l| !l.ids.contains_key(id))
+                .map(|l| l.tag.as_str())
+                .collect();
+            let d = Diagnostic::new(
+                place.clone(),
+                format!("message `{id}` is missing in {}", missing_in.join(", ")),
+            )
+            .hint(format!(
+                "add `{id} = ...` to the locale file of {} (or to the brand's)",
+                tags.join(", ")
+            ));
             diags.push(d);
         }
     }

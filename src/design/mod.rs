@@ -15,9 +15,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use self::body::{Align, Tone};
-pub use self::fields::{FieldType, Kind};
 use self::body::{Block, BodyParser, Folders};
 use self::fields::Fields;
+pub use self::fields::{FieldType, Kind};
 use self::messages::{Messages, line_col};
 use self::shell::{Brand, Shell};
 use self::template::{FieldRef, Scope, SrcMap, Template, resolve_field};
@@ -160,10 +160,17 @@ pub struct Design {
     pub(crate) currency_field: Option<FieldRef>,
     pub(crate) brand: Brand,
     pub(crate) shell: Shell,
+    /// The print engine (fonts, frame, brand files), built on first PDF render.
+    pub(crate) print: std::sync::OnceLock<
+        std::result::Result<std::sync::Arc<crate::render::pdf::world::Engine>, String>,
+    >,
 }
 
 fn shown(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/").trim_end_matches('/').to_owned()
+    p.to_string_lossy()
+        .replace('\\', "/")
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 impl Design {
@@ -174,13 +181,27 @@ impl Design {
         let dshown = shown(dir);
         let mut diags = Vec::new();
         let design = load_inner(dir, &dshown, &mut diags);
+        diags.sort_by(|a, b| {
+            (&a.place.file, a.place.line, a.place.column).cmp(&(
+                &b.place.file,
+                b.place.line,
+                b.place.column,
+            ))
+        });
         match design {
             Some(d) if diags.is_empty() => Ok(d),
             _ => {
                 if diags.is_empty() {
-                    diags.push(Diagnostic::new(Place::new(&format!("{dshown}/design.toml"), 1, 1), "the design could not be loaded"));
+                    diags.push(Diagnostic::new(
+                        Place::new(&format!("{dshown}/design.toml"), 1, 1),
+                        "the design could not be loaded",
+                    ));
                 }
-                Err(ErrorKind::Design { design: dshown, diagnostics: diags }.into())
+                Err(ErrorKind::Design {
+                    design: dshown,
+                    diagnostics: diags,
+                }
+                .into())
             }
         }
     }
@@ -209,6 +230,12 @@ impl Design {
     pub fn field(&self, path: &str) -> Option<FieldType> {
         self.fields.get(path)
     }
+
+    /// Every declared field: its path (list entries continue the list's path,
+    /// `items.amount`) and type, parents before children.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, FieldType)> {
+        self.fields.iter()
+    }
 }
 
 fn place_of_span(file: &str, text: &str, span: std::ops::Range<usize>) -> Place {
@@ -219,7 +246,11 @@ fn place_of_span(file: &str, text: &str, span: std::ops::Range<usize>) -> Place 
 /// The place of the first character inside a TOML string value.
 fn string_start(file: &str, text: &str, span: std::ops::Range<usize>) -> Place {
     let raw = &text[span.clone()];
-    let skip = if raw.starts_with("'''") || raw.starts_with("\"\"\"") { 3 } else { 1 };
+    let skip = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+        3
+    } else {
+        1
+    };
     place_of_span(file, text, span.start + skip..span.end)
 }
 
@@ -228,14 +259,22 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let text = match std::fs::read_to_string(dir.join("design.toml")) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), format!("cannot read design.toml: {e}")).hint("a design is a folder with design.toml and body.md"));
+            diags.push(
+                Diagnostic::new(
+                    Place::new(&mfile, 1, 1),
+                    format!("cannot read design.toml: {e}"),
+                )
+                .hint("a design is a folder with design.toml and body.md"),
+            );
             return None;
         }
     };
     let m: ManifestToml = match toml::from_str(&text) {
         Ok(m) => m,
         Err(e) => {
-            let place = e.span().map_or(Place::new(&mfile, 1, 1), |s| place_of_span(&mfile, &text, s));
+            let place = e.span().map_or(Place::new(&mfile, 1, 1), |s| {
+                place_of_span(&mfile, &text, s)
+            });
             diags.push(Diagnostic::new(place, e.message().trim().to_owned()));
             return None;
         }
@@ -243,22 +282,38 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let at = |s: std::ops::Range<usize>| place_of_span(&mfile, &text, s);
 
     let id = m.id.get_ref().clone();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        diags.push(Diagnostic::new(at(m.id.span()), format!("invalid design id {id:?}")).hint("use letters, digits and '-'"));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        diags.push(
+            Diagnostic::new(at(m.id.span()), format!("invalid design id {id:?}"))
+                .hint("use letters, digits and '-'"),
+        );
     }
     let mut channels = Vec::new();
     for c in &m.channels {
         match Channel::parse(c.get_ref()) {
             Some(ch) if !channels.contains(&ch) => channels.push(ch),
             Some(_) => {}
-            None => diags.push(Diagnostic::new(at(c.span()), format!("unknown channel {:?}", c.get_ref())).hint("channels are email, sms, print")),
+            None => diags.push(
+                Diagnostic::new(at(c.span()), format!("unknown channel {:?}", c.get_ref()))
+                    .hint("channels are email, sms, print"),
+            ),
         }
     }
     // Locales: the default first, each supported.
     let mut locales: Vec<String> = Vec::new();
     for l in m.locales.get_ref() {
         if !SUPPORTED_LOCALES.contains(&l.get_ref().as_str()) {
-            diags.push(Diagnostic::new(at(l.span()), format!("unsupported locale {:?}", l.get_ref())).hint(format!("supported: {}", SUPPORTED_LOCALES.join(", "))));
+            diags.push(
+                Diagnostic::new(
+                    at(l.span()),
+                    format!("unsupported locale {:?}", l.get_ref()),
+                )
+                .hint(format!("supported: {}", SUPPORTED_LOCALES.join(", "))),
+            );
         } else if !locales.contains(l.get_ref()) {
             locales.push(l.get_ref().clone());
         }
@@ -269,15 +324,26 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
             let d = locales.remove(i);
             locales.insert(0, d);
         }
-        None => diags.push(Diagnostic::new(at(m.default_locale.span()), format!("default locale {default:?} is not in `locales`"))),
+        None => diags.push(Diagnostic::new(
+            at(m.default_locale.span()),
+            format!("default locale {default:?} is not in `locales`"),
+        )),
     }
 
     // Fields.
     let mut fields = Fields::default();
     for (path, ty) in m.fields.get_ref() {
-        let ok_path = !path.is_empty() && path.split('.').all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
+        let ok_path = !path.is_empty()
+            && path.split('.').all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            });
         if !ok_path {
-            diags.push(Diagnostic::new(at(ty.span()), format!("invalid field path {path:?}")).hint("paths are names joined by dots: customer.address.city"));
+            diags.push(
+                Diagnostic::new(at(ty.span()), format!("invalid field path {path:?}"))
+                    .hint("paths are names joined by dots: customer.address.city"),
+            );
             continue;
         }
         match fields::FieldType::parse(ty.get_ref()) {
@@ -298,48 +364,82 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let brand = Brand::load(&brand_dir, &bshown, diags);
 
     let (messages, localized) = Messages::load(dir, dshown, &brand_dir, &bshown, &locales, diags);
-    let scope = Scope { fields: &fields, messages: &messages, row: None };
+    let scope = Scope {
+        fields: &fields,
+        messages: &messages,
+        row: None,
+    };
 
-    let field_attr = |s: &Spanned<String>, diags: &mut Vec<Diagnostic>| resolve_field(&scope, s.get_ref(), &at(s.span()), diags, false);
+    let field_attr = |s: &Spanned<String>, diags: &mut Vec<Diagnostic>| {
+        resolve_field(&scope, s.get_ref(), &at(s.span()), diags, false)
+    };
     let rid = field_attr(&m.recipient.id, diags);
-    let opt = |s: &Option<Spanned<String>>, diags: &mut Vec<Diagnostic>| s.as_ref().and_then(|s| field_attr(s, diags));
+    let opt = |s: &Option<Spanned<String>>, diags: &mut Vec<Diagnostic>| {
+        s.as_ref().and_then(|s| field_attr(s, diags))
+    };
     let recipient_name = opt(&m.recipient.name, diags);
     let email = opt(&m.recipient.email, diags);
     let phone = opt(&m.recipient.phone, diags);
     let locale_field = opt(&m.recipient.locale, diags);
     if channels.contains(&Channel::Email) && m.recipient.email.is_none() {
-        diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), "the design sends email but [recipient] has no `email` field"));
+        diags.push(Diagnostic::new(
+            Place::new(&mfile, 1, 1),
+            "the design sends email but [recipient] has no `email` field",
+        ));
     }
     if channels.contains(&Channel::Sms) && m.recipient.phone.is_none() {
-        diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), "the design sends SMS but [recipient] has no `phone` field"));
+        diags.push(Diagnostic::new(
+            Place::new(&mfile, 1, 1),
+            "the design sends SMS but [recipient] has no `phone` field",
+        ));
     }
 
-    let currency = m.currency.as_ref().map(|c| c.get_ref().clone()).unwrap_or_else(|| "EUR".to_owned());
+    let currency = m
+        .currency
+        .as_ref()
+        .map(|c| c.get_ref().clone())
+        .unwrap_or_else(|| "EUR".to_owned());
     if let Some(c) = &m.currency
         && !crate::locale::is_currency_code(c.get_ref())
     {
-        diags.push(Diagnostic::new(at(c.span()), format!("{:?} is not an ISO 4217 currency code", c.get_ref())).hint("e.g. EUR, USD, GBP, CNY"));
+        diags.push(
+            Diagnostic::new(
+                at(c.span()),
+                format!("{:?} is not an ISO 4217 currency code", c.get_ref()),
+            )
+            .hint("e.g. EUR, USD, GBP, CNY"),
+        );
     }
     let currency_field = opt(&m.currency_field, diags);
     if let Some(f) = &currency_field
         && f.ty.kind != Kind::String
     {
-        diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), format!("currency_field `{}` must be a string field", f.full)));
+        diags.push(Diagnostic::new(
+            Place::new(&mfile, 1, 1),
+            format!("currency_field `{}` must be a string field", f.full),
+        ));
     }
 
-    let compile_str = |s: &Option<Spanned<String>>, diags: &mut Vec<Diagnostic>| -> Option<Template> {
-        let s = s.as_ref()?;
-        let map = SrcMap::single(s.get_ref(), &string_start(&mfile, &text, s.span()));
-        Some(Template::compile(&map, 0..map.src().len(), &scope, diags))
-    };
+    let compile_str =
+        |s: &Option<Spanned<String>>, diags: &mut Vec<Diagnostic>| -> Option<Template> {
+            let s = s.as_ref()?;
+            let map = SrcMap::single(s.get_ref(), &string_start(&mfile, &text, s.span()));
+            Some(Template::compile(&map, 0..map.src().len(), &scope, diags))
+        };
     let subject = compile_str(&m.subject, diags);
     if channels.contains(&Channel::Email) && subject.is_none() {
-        diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), "the design sends email but has no `subject`"));
+        diags.push(Diagnostic::new(
+            Place::new(&mfile, 1, 1),
+            "the design sends email but has no `subject`",
+        ));
     }
     let preheader = compile_str(&m.preheader, diags);
     let sms = compile_str(&m.sms.as_ref().map(|s| s.text.clone()), diags);
     if channels.contains(&Channel::Sms) && sms.is_none() {
-        diags.push(Diagnostic::new(Place::new(&mfile, 1, 1), "the design sends SMS but has no [sms] text"));
+        diags.push(Diagnostic::new(
+            Place::new(&mfile, 1, 1),
+            "the design sends SMS but has no [sms] text",
+        ));
     }
 
     // Body.
@@ -347,16 +447,30 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let body_text = match std::fs::read_to_string(dir.join("body.md")) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::new(Place::new(&bfile, 1, 1), format!("cannot read body.md: {e}")));
+            diags.push(Diagnostic::new(
+                Place::new(&bfile, 1, 1),
+                format!("cannot read body.md: {e}"),
+            ));
             String::new()
         }
     };
-    let folders = Folders { design: dir, design_shown: dshown, brand: &brand_dir, brand_shown: &bshown };
+    let folders = Folders {
+        design: dir,
+        design_shown: dshown,
+        brand: &brand_dir,
+        brand_shown: &bshown,
+    };
     let mut parser = BodyParser::new(&scope, &folders);
     let body = parser.parse_file(&body_text, &bfile);
     diags.append(&mut parser.diags);
     if channels.contains(&Channel::Print) && parser.addresses == 0 {
-        diags.push(Diagnostic::new(Place::new(&bfile, 1, 1), "the design prints but has no `::: address`").hint("print needs the recipient's address for the envelope window"));
+        diags.push(
+            Diagnostic::new(
+                Place::new(&bfile, 1, 1),
+                "the design prints but has no `::: address`",
+            )
+            .hint("print needs the recipient's address for the envelope window"),
+        );
     }
 
     let shell = Shell::load(&brand_dir, &bshown, &brand, &localized, diags);
@@ -384,11 +498,18 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         sms,
         fields,
         localized,
-        recipient: Recipient { id: rid?, name: recipient_name, email, phone, locale: locale_field },
+        recipient: Recipient {
+            id: rid?,
+            name: recipient_name,
+            email,
+            phone,
+            locale: locale_field,
+        },
         currency,
         currency_field,
         brand: brand?,
         shell: shell?,
+        print: std::sync::OnceLock::new(),
     })
 }
 
@@ -404,5 +525,9 @@ fn normalize(p: &str) -> String {
             s => out.push(s),
         }
     }
-    if out.is_empty() { ".".to_owned() } else { out.join("/") }
+    if out.is_empty() {
+        ".".to_owned()
+    } else {
+        out.join("/")
+    }
 }

@@ -85,20 +85,32 @@ impl Brand {
         let text = match std::fs::read_to_string(dir.join("brand.toml")) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::new(Place::new(&file, 1, 1), format!("cannot read brand.toml: {e}")).hint("set `brand = \"path\"` in design.toml if the brand folder is elsewhere"));
+                diags.push(
+                    Diagnostic::new(
+                        Place::new(&file, 1, 1),
+                        format!("cannot read brand.toml: {e}"),
+                    )
+                    .hint("set `brand = \"path\"` in design.toml if the brand folder is elsewhere"),
+                );
                 return None;
             }
         };
         match toml::from_str::<Brand>(&text) {
             Ok(b) => {
                 if !dir.join(&b.logo).is_file() {
-                    diags.push(Diagnostic::new(Place::new(&file, 1, 1), format!("logo file `{}` not found in the brand folder", b.logo)));
+                    diags.push(Diagnostic::new(
+                        Place::new(&file, 1, 1),
+                        format!("logo file `{}` not found in the brand folder", b.logo),
+                    ));
                 }
                 Some(b)
             }
             Err(e) => {
                 let (l, c) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
-                diags.push(Diagnostic::new(Place::new(&file, l, c), e.message().trim().to_owned()));
+                diags.push(Diagnostic::new(
+                    Place::new(&file, l, c),
+                    e.message().trim().to_owned(),
+                ));
                 None
             }
         }
@@ -106,7 +118,9 @@ impl Brand {
 
     /// The email font stack.
     pub fn email_font(&self) -> &str {
-        self.fonts.get("email").map_or("Helvetica, Arial, sans-serif", String::as_str)
+        self.fonts
+            .get("email")
+            .map_or("Helvetica, Arial, sans-serif", String::as_str)
     }
 }
 
@@ -128,12 +142,21 @@ pub(crate) struct Shell {
 }
 
 impl Shell {
-    pub(crate) fn load(dir: &Path, shown: &str, brand: &Option<Brand>, localized: &[Localized], diags: &mut Vec<Diagnostic>) -> Option<Shell> {
+    pub(crate) fn load(
+        dir: &Path,
+        shown: &str,
+        brand: &Option<Brand>,
+        localized: &[Localized],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Shell> {
         let file = format!("{shown}/email-shell.html");
         let text = match std::fs::read_to_string(dir.join("email-shell.html")) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::new(Place::new(&file, 1, 1), format!("cannot read email-shell.html: {e}")));
+                diags.push(Diagnostic::new(
+                    Place::new(&file, 1, 1),
+                    format!("cannot read email-shell.html: {e}"),
+                ));
                 return None;
             }
         };
@@ -145,7 +168,9 @@ impl Shell {
             let mut rest = text.as_str();
             let mut offset = 0;
             while let Some(start) = rest.find("{{") {
-                let Some(len) = rest[start..].find("}}") else { break };
+                let Some(len) = rest[start..].find("}}") else {
+                    break;
+                };
                 push_static(&mut parts, &rest[..start]);
                 let inner = rest[start + 2..start + len].trim();
                 let place = || {
@@ -175,7 +200,10 @@ impl Shell {
             per_locale.push(parts);
         }
         if content_count != 1 && !localized.is_empty() {
-            diags.push(Diagnostic::new(Place::new(&file, 1, 1), "the email shell needs exactly one `{{content}}`"));
+            diags.push(Diagnostic::new(
+                Place::new(&file, 1, 1),
+                "the email shell needs exactly one `{{content}}`",
+            ));
         }
         Some(Shell { per_locale })
     }
@@ -204,7 +232,12 @@ fn shell_slot(inner: &str, brand: &Brand, loc: &Localized) -> Result<ShellPart, 
         "brand.legal_name" => brand.legal_name.clone(),
         "brand.address" => brand.address.join(" · "),
         "brand.website" => brand.website.clone(),
-        "brand.website_host" => brand.website.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_owned(),
+        "brand.website_host" => brand
+            .website
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned(),
         "brand.support_email" => brand.support_email.clone(),
         "brand.support_phone" => brand.support_phone.clone(),
         "brand.preferences_url" => brand.preferences_url.clone(),
@@ -225,11 +258,16 @@ fn shell_slot(inner: &str, brand: &Brand, loc: &Localized) -> Result<ShellPart, 
                 args.set("email", brand.support_email.clone());
                 let msg = loc.message(id, &args);
                 if msg.starts_with('[') && msg.ends_with(']') {
-                    return Err(format!("message `{id}` is missing in the {} locale files", loc.tag()));
+                    return Err(format!(
+                        "message `{id}` is missing in the {} locale files",
+                        loc.tag()
+                    ));
                 }
                 msg
             } else {
-                return Err(format!("unknown placeholder `{{{{{other}}}}}` in the email shell"));
+                return Err(format!(
+                    "unknown placeholder `{{{{{other}}}}}` in the email shell"
+                ));
             }
         }
     };

@@ -96,12 +96,20 @@ pub(crate) struct SrcMap {
 impl SrcMap {
     /// One run of text starting at `place`.
     pub(crate) fn single(text: &str, place: &Place) -> SrcMap {
-        SrcMap { file: place.file.clone(), segs: vec![(0, place.line, place.column)], src: text.to_owned() }
+        SrcMap {
+            file: place.file.clone(),
+            segs: vec![(0, place.line, place.column)],
+            src: text.to_owned(),
+        }
     }
 
     /// Lines joined by `\n`, each with its own starting place.
     pub(crate) fn lines<'s>(parts: impl IntoIterator<Item = (&'s str, Place)>) -> SrcMap {
-        let mut map = SrcMap { file: String::new(), segs: Vec::new(), src: String::new() };
+        let mut map = SrcMap {
+            file: String::new(),
+            segs: Vec::new(),
+            src: String::new(),
+        };
         for (text, place) in parts {
             if !map.src.is_empty() {
                 map.src.push('\n');
@@ -118,9 +126,15 @@ impl SrcMap {
     }
 
     pub(crate) fn place(&self, offset: usize) -> Place {
-        let i = self.segs.partition_point(|s| s.0 <= offset).saturating_sub(1);
+        let i = self
+            .segs
+            .partition_point(|s| s.0 <= offset)
+            .saturating_sub(1);
         let (start, line, col) = self.segs.get(i).copied().unwrap_or((0, 1, 1));
-        let chars = self.src.get(start..offset.min(self.src.len())).map_or(0, |s| s.chars().count());
+        let chars = self
+            .src
+            .get(start..offset.min(self.src.len()))
+            .map_or(0, |s| s.chars().count());
         Place::new(&self.file, line, col + chars as u32)
     }
 }
@@ -128,7 +142,9 @@ impl SrcMap {
 impl Template {
     /// A template that is only literal text.
     pub(crate) fn literal(s: &str) -> Template {
-        Template { parts: vec![Part::Lit(s.into())] }
+        Template {
+            parts: vec![Part::Lit(s.into())],
+        }
     }
 
     /// Compiles `map.src()[range]`.
@@ -139,16 +155,27 @@ impl Template {
         diags: &mut Vec<Diagnostic>,
     ) -> Template {
         let src = &map.src()[range.clone()];
-        let mut cx = Compiler { map, base: range.start, src, scope, diags };
+        let mut cx = Compiler {
+            map,
+            base: range.start,
+            src,
+            scope,
+            diags,
+        };
         if let Some(i) = src.find("{{{") {
             cx.diags.push(
-                Diagnostic::new(map.place(range.start + i), "triple braces `{{{` are not allowed")
-                    .hint("placeholders always output text; write `{{field}}`"),
+                Diagnostic::new(
+                    map.place(range.start + i),
+                    "triple braces `{{{` are not allowed",
+                )
+                .hint("placeholders always output text; write `{{field}}`"),
             );
             return Template { parts: Vec::new() };
         }
         match handlebars::Template::compile(src) {
-            Ok(t) => Template { parts: cx.elements(&t) },
+            Ok(t) => Template {
+                parts: cx.elements(&t),
+            },
             Err(e) => {
                 let (line, col) = e.pos().unwrap_or((1, 1));
                 let mut reason = e.reason().to_string();
@@ -163,7 +190,8 @@ impl Template {
                             .to_owned(),
                     );
                 }
-                let mut d = Diagnostic::new(map.place(range.start + offset_of(src, line, col)), reason);
+                let mut d =
+                    Diagnostic::new(map.place(range.start + offset_of(src, line, col)), reason);
                 d.hint = hint;
                 cx.diags.push(d);
                 Template { parts: Vec::new() }
@@ -202,7 +230,10 @@ fn offset_of(src: &str, line: usize, col: usize) -> usize {
     let mut off = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return off + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return off
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         off += l.len();
     }
@@ -238,7 +269,8 @@ impl Compiler<'_, '_> {
                     }
                 }
                 TemplateElement::HtmlExpression(_) => self.diags.push(
-                    Diagnostic::new(place, "triple braces are not allowed").hint("placeholders always output text"),
+                    Diagnostic::new(place, "triple braces are not allowed")
+                        .hint("placeholders always output text"),
                 ),
                 TemplateElement::HelperBlock(h) => {
                     let name = param_name(&h.name);
@@ -247,26 +279,53 @@ impl Compiler<'_, '_> {
                         Some("unless") => true,
                         other => {
                             self.diags.push(
-                                Diagnostic::new(place, format!("unknown block `#{}`", other.unwrap_or("?")))
-                                    .hint("inline blocks are #if and #unless; use ::: table for lists"),
+                                Diagnostic::new(
+                                    place,
+                                    format!("unknown block `#{}`", other.unwrap_or("?")),
+                                )
+                                .hint("inline blocks are #if and #unless; use ::: table for lists"),
                             );
                             continue;
                         }
                     };
                     let [param] = h.params.as_slice() else {
-                        self.diags.push(Diagnostic::new(place, "`#if` takes exactly one field"));
+                        self.diags
+                            .push(Diagnostic::new(place, "`#if` takes exactly one field"));
                         continue;
                     };
-                    let Some(expr) = self.param(param, &place, true) else { continue };
-                    let then = h.template.as_ref().map(|t| self.elements(t)).unwrap_or_default();
-                    let otherwise = h.inverse.as_ref().map(|t| self.elements(t)).unwrap_or_default();
-                    parts.push(Part::Cond(Box::new(Cond { expr, negate, then, otherwise })));
+                    let Some(expr) = self.param(param, &place, true) else {
+                        continue;
+                    };
+                    let then = h
+                        .template
+                        .as_ref()
+                        .map(|t| self.elements(t))
+                        .unwrap_or_default();
+                    let otherwise = h
+                        .inverse
+                        .as_ref()
+                        .map(|t| self.elements(t))
+                        .unwrap_or_default();
+                    parts.push(Part::Cond(Box::new(Cond {
+                        expr,
+                        negate,
+                        then,
+                        otherwise,
+                    })));
                 }
-                TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => self.diags.push(
-                    Diagnostic::new(place, "a fragment `{{> name}}` must stand alone on its own line")
+                TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            place,
+                            "a fragment `{{> name}}` must stand alone on its own line",
+                        )
                         .hint("fragments are whole blocks of content"),
-                ),
-                _ => self.diags.push(Diagnostic::new(place, "decorators `{{* ...}}` are not supported")),
+                    )
+                }
+                _ => self.diags.push(Diagnostic::new(
+                    place,
+                    "decorators `{{* ...}}` are not supported",
+                )),
             }
         }
         parts
@@ -283,7 +342,8 @@ impl Compiler<'_, '_> {
             return self.param(name, place, false);
         }
         let Some(helper_name) = param_name(name) else {
-            self.diags.push(Diagnostic::new(place.clone(), "expected a helper name"));
+            self.diags
+                .push(Diagnostic::new(place.clone(), "expected a helper name"));
             return None;
         };
         let mut hash_sorted: Vec<(&String, &Parameter)> = hash.iter().collect();
@@ -302,11 +362,16 @@ impl Compiler<'_, '_> {
                     return None;
                 };
                 let passed: Vec<&str> = hash.keys().map(String::as_str).collect();
-                self.scope.messages.check_use(&id, &passed, place, self.diags);
+                self.scope
+                    .messages
+                    .check_use(&id, &passed, place, self.diags);
                 if params.len() > 1 {
                     self.diags.push(
-                        Diagnostic::new(place.clone(), "`t` takes one message id and named arguments")
-                            .hint("pass values as name=value"),
+                        Diagnostic::new(
+                            place.clone(),
+                            "`t` takes one message id and named arguments",
+                        )
+                        .hint("pass values as name=value"),
                     );
                 }
                 let mut args = Vec::new();
@@ -315,15 +380,24 @@ impl Compiler<'_, '_> {
                         args.push((k.as_str().into(), e));
                     }
                 }
-                return Some(Expr::Call(Box::new(Call { helper: Helper::T(id.into()), args: Vec::new(), hash: args })));
+                return Some(Expr::Call(Box::new(Call {
+                    helper: Helper::T(id.into()),
+                    args: Vec::new(),
+                    hash: args,
+                })));
             }
             "money" => Helper::Money,
             "number" => {
                 let decimals = match hash.get("decimals").and_then(lit) {
                     None => None,
-                    Some(Value::Number(n)) if n.as_u64().is_some_and(|d| d <= 6) => Some(n.as_u64().unwrap_or(0) as u8),
+                    Some(Value::Number(n)) if n.as_u64().is_some_and(|d| d <= 6) => {
+                        Some(n.as_u64().unwrap_or(0) as u8)
+                    }
                     Some(_) => {
-                        self.diags.push(Diagnostic::new(place.clone(), "`decimals` must be a number from 0 to 6"));
+                        self.diags.push(Diagnostic::new(
+                            place.clone(),
+                            "`decimals` must be a number from 0 to 6",
+                        ));
                         None
                     }
                 };
@@ -362,11 +436,17 @@ impl Compiler<'_, '_> {
         };
         for k in hash.keys() {
             if !allowed_hash.contains(&k.as_str()) {
-                self.diags.push(Diagnostic::new(place.clone(), format!("`{helper_name}` has no option `{k}`")));
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("`{helper_name}` has no option `{k}`"),
+                ));
             }
         }
         if params.len() != 1 {
-            self.diags.push(Diagnostic::new(place.clone(), format!("`{helper_name}` takes exactly one value")));
+            self.diags.push(Diagnostic::new(
+                place.clone(),
+                format!("`{helper_name}` takes exactly one value"),
+            ));
             return None;
         }
         let arg = self.param(&params[0], place, false)?;
@@ -380,11 +460,20 @@ impl Compiler<'_, '_> {
             if !expected.contains(&f.ty.kind) {
                 self.diags.push(Diagnostic::new(
                     place.clone(),
-                    format!("`{helper_name}` needs a {} field, but `{}` is declared {}", expected[0].name(), f.full, f.ty.kind.name()),
+                    format!(
+                        "`{helper_name}` needs a {} field, but `{}` is declared {}",
+                        expected[0].name(),
+                        f.full,
+                        f.ty.kind.name()
+                    ),
                 ));
             }
         }
-        Some(Expr::Call(Box::new(Call { helper, args: vec![arg], hash: Vec::new() })))
+        Some(Expr::Call(Box::new(Call {
+            helper,
+            args: vec![arg],
+            hash: Vec::new(),
+        })))
     }
 
     fn param(&mut self, p: &Parameter, place: &Place, condition: bool) -> Option<Expr> {
@@ -403,13 +492,19 @@ impl Compiler<'_, '_> {
                 let params = se.params().cloned().unwrap_or_default();
                 let hash = se.hash().cloned().unwrap_or_default();
                 if params.is_empty() && hash.is_empty() {
-                    self.diags.push(Diagnostic::new(place.clone(), format!("`({})` calls no helper", se.name())));
+                    self.diags.push(Diagnostic::new(
+                        place.clone(),
+                        format!("`({})` calls no helper", se.name()),
+                    ));
                     return None;
                 }
                 self.expression(&name, &params, &hash, place)
             }
             _ => {
-                self.diags.push(Diagnostic::new(place.clone(), "unsupported placeholder parameter"));
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    "unsupported placeholder parameter",
+                ));
                 None
             }
         }
@@ -431,22 +526,37 @@ pub(crate) fn resolve_field(
     match resolve_path(scope, diags, raw, place, condition)? {
         Expr::Field(f) => Some(f),
         _ => {
-            diags.push(Diagnostic::new(place.clone(), format!("`{raw}` is not a field")));
+            diags.push(Diagnostic::new(
+                place.clone(),
+                format!("`{raw}` is not a field"),
+            ));
             None
         }
     }
 }
 
-fn resolve_path(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>, raw: &str, place: &Place, condition: bool) -> Option<Expr> {
+fn resolve_path(
+    scope: &Scope<'_>,
+    diags: &mut Vec<Diagnostic>,
+    raw: &str,
+    place: &Place,
+    condition: bool,
+) -> Option<Expr> {
     if raw == "@index" {
         if scope.row.is_none() {
-            diags.push(Diagnostic::new(place.clone(), "`@index` only exists inside table rows"));
+            diags.push(Diagnostic::new(
+                place.clone(),
+                "`@index` only exists inside table rows",
+            ));
             return None;
         }
         return Some(Expr::Index);
     }
     if HELPER_NAMES.contains(&raw) {
-        diags.push(Diagnostic::new(place.clone(), format!("helper `{raw}` needs a value")).hint("e.g. {{money totals.due}}"));
+        diags.push(
+            Diagnostic::new(place.clone(), format!("helper `{raw}` needs a value"))
+                .hint("e.g. {{money totals.due}}"),
+        );
         return None;
     }
     let (in_row, rel) = if let Some(r) = raw.strip_prefix("@root.") {
@@ -454,7 +564,10 @@ fn resolve_path(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>, raw: &str, place
     } else if let Some(r) = raw.strip_prefix("../") {
         (false, r)
     } else if raw.starts_with('@') {
-        diags.push(Diagnostic::new(place.clone(), format!("unknown variable `{raw}`")).hint("known: @root.<path>, @index"));
+        diags.push(
+            Diagnostic::new(place.clone(), format!("unknown variable `{raw}`"))
+                .hint("known: @root.<path>, @index"),
+        );
         return None;
     } else {
         let r = raw.strip_prefix("this.").unwrap_or(raw);
@@ -468,27 +581,42 @@ fn resolve_path(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>, raw: &str, place
         Lookup::Field(ty) => {
             if ty.kind == Kind::List && !condition {
                 diags.push(
-                    Diagnostic::new(place.clone(), format!("`{full}` is a list and cannot be written as text"))
-                        .hint("show lists with ::: table for=..."),
+                    Diagnostic::new(
+                        place.clone(),
+                        format!("`{full}` is a list and cannot be written as text"),
+                    )
+                    .hint("show lists with ::: table for=..."),
                 );
                 return None;
             }
             if !in_row && scope.fields.enclosing_list(&full).is_some() {
-                diags.push(Diagnostic::new(place.clone(), format!("`{full}` belongs to a list entry"))
-                    .hint("use it inside the list's ::: table row"));
+                diags.push(
+                    Diagnostic::new(place.clone(), format!("`{full}` belongs to a list entry"))
+                        .hint("use it inside the list's ::: table row"),
+                );
                 return None;
             }
             let segs = rel.split('.').map(Into::into).collect();
-            Some(Expr::Field(FieldRef { in_row, segs, full: full.into(), ty }))
+            Some(Expr::Field(FieldRef {
+                in_row,
+                segs,
+                full: full.into(),
+                ty,
+            }))
         }
         Lookup::Group => {
-            diags.push(Diagnostic::new(place.clone(), format!("`{full}` is a group of fields, not a value")));
+            diags.push(Diagnostic::new(
+                place.clone(),
+                format!("`{full}` is a group of fields, not a value"),
+            ));
             None
         }
         Lookup::Unknown => {
             let mut d = Diagnostic::new(place.clone(), format!("unknown field `{full}`"));
             d.hint = Some(match scope.fields.suggest(&full) {
-                Some(s) => format!("did you mean `{s}`? Every field must be declared in [fields] of design.toml"),
+                Some(s) => format!(
+                    "did you mean `{s}`? Every field must be declared in [fields] of design.toml"
+                ),
                 None => "declare it in [fields] of design.toml".to_owned(),
             });
             diags.push(d);
@@ -538,7 +666,15 @@ fn render_parts(parts: &[Part], env: &mut Env<'_>, out: &mut String) -> Result<(
                     Out::Text(s) => !s.is_empty(),
                     Out::Missing => false,
                 };
-                render_parts(if truthy != c.negate { &c.then } else { &c.otherwise }, env, out)?;
+                render_parts(
+                    if truthy != c.negate {
+                        &c.then
+                    } else {
+                        &c.otherwise
+                    },
+                    env,
+                    out,
+                )?;
             }
         }
     }
@@ -559,22 +695,37 @@ pub(crate) fn is_truthy(v: &Value) -> bool {
 
 impl FieldRef {
     /// Looks the field up in the record (or row). A missing required field is an error.
-    pub(crate) fn get<'v>(&self, root: &'v Value, row: Option<&'v Value>) -> Result<Option<&'v Value>, FieldProblem> {
-        let mut cur = if self.in_row { row.unwrap_or(root) } else { root };
+    pub(crate) fn get<'v>(
+        &self,
+        root: &'v Value,
+        row: Option<&'v Value>,
+    ) -> Result<Option<&'v Value>, FieldProblem> {
+        let mut cur = if self.in_row {
+            row.unwrap_or(root)
+        } else {
+            root
+        };
         for s in self.segs.iter() {
             match cur.get(&**s) {
                 Some(v) => cur = v,
                 None => return self.missing(),
             }
         }
-        if cur.is_null() { self.missing() } else { Ok(Some(cur)) }
+        if cur.is_null() {
+            self.missing()
+        } else {
+            Ok(Some(cur))
+        }
     }
 
     fn missing<'v>(&self) -> Result<Option<&'v Value>, FieldProblem> {
         if self.ty.optional {
             Ok(None)
         } else {
-            Err(FieldProblem { path: self.full.to_string(), message: "missing field".to_owned() })
+            Err(FieldProblem {
+                path: self.full.to_string(),
+                message: "missing field".to_owned(),
+            })
         }
     }
 }
@@ -592,7 +743,10 @@ fn eval<'o, 'a: 'o>(e: &'o Expr, env: &mut Env<'a>) -> Result<Out<'o>, FieldProb
 }
 
 fn bad(path: &str, msg: &str) -> FieldProblem {
-    FieldProblem { path: path.to_owned(), message: msg.to_owned() }
+    FieldProblem {
+        path: path.to_owned(),
+        message: msg.to_owned(),
+    }
 }
 
 fn call(c: &Call, env: &mut Env<'_>) -> Result<String, FieldProblem> {
@@ -600,7 +754,9 @@ fn call(c: &Call, env: &mut Env<'_>) -> Result<String, FieldProblem> {
         let mut args = fluent_bundle::FluentArgs::with_capacity(c.hash.len());
         for (k, e) in &c.hash {
             let v = match eval(e, env)? {
-                Out::Json(Value::Number(n), ty, _) if !matches!(ty.map(|t| t.kind), Some(Kind::Money)) => {
+                Out::Json(Value::Number(n), ty, _)
+                    if !matches!(ty.map(|t| t.kind), Some(Kind::Money)) =>
+                {
                     fluent_bundle::FluentValue::from(n.as_f64().unwrap_or(0.0))
                 }
                 other => {
@@ -628,29 +784,43 @@ fn call(c: &Call, env: &mut Env<'_>) -> Result<String, FieldProblem> {
     Ok(match &c.helper {
         Helper::T(_) => unreachable!("handled above"),
         Helper::Money => {
-            let minor = money_minor(v, currency_digits(env.currency)).ok_or_else(|| bad(path, "expected an amount"))?;
+            let minor = money_minor(v, currency_digits(env.currency))
+                .ok_or_else(|| bad(path, "expected an amount"))?;
             env.loc.formats.money(minor, env.currency)
         }
         Helper::Number(decimals) => {
             let f = match (v, ty.map(|t| t.kind)) {
                 (_, Some(Kind::Money)) => {
                     let minor = money_minor(v, 2).ok_or_else(|| bad(path, "expected an amount"))?;
-                    return Ok(env.loc.formats.number(minor as f64 / 100.0, Some(decimals.unwrap_or(2))));
+                    return Ok(env
+                        .loc
+                        .formats
+                        .number(minor as f64 / 100.0, Some(decimals.unwrap_or(2))));
                 }
                 (Value::Number(n), _) => n.as_f64().unwrap_or(0.0),
-                (Value::String(s), _) => s.trim().parse::<f64>().map_err(|_| bad(path, "expected a number"))?,
+                (Value::String(s), _) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| bad(path, "expected a number"))?,
                 _ => return Err(bad(path, "expected a number")),
             };
             env.loc.formats.number(f, *decimals)
         }
         Helper::Date(style) => {
-            let d = v.as_str().and_then(Date::parse).ok_or_else(|| bad(path, "expected a date YYYY-MM-DD"))?;
+            let d = v
+                .as_str()
+                .and_then(Date::parse)
+                .ok_or_else(|| bad(path, "expected a date YYYY-MM-DD"))?;
             env.loc.formats.date(d, *style)
         }
         Helper::Upper | Helper::Lower => {
             let mut s = String::new();
             write_out(Out::Json(v, ty, path), env, &mut s)?;
-            if matches!(c.helper, Helper::Upper) { s.to_uppercase() } else { s.to_lowercase() }
+            if matches!(c.helper, Helper::Upper) {
+                s.to_uppercase()
+            } else {
+                s.to_lowercase()
+            }
         }
     })
 }
@@ -662,7 +832,8 @@ fn write_out(v: Out<'_>, env: &mut Env<'_>, out: &mut String) -> Result<(), Fiel
         Out::Text(s) => out.push_str(&s),
         Out::Json(v, ty, path) => match (v, ty.map(|t| t.kind)) {
             (_, Some(Kind::Money)) => {
-                let minor = money_minor(v, currency_digits(env.currency)).ok_or_else(|| bad(path, "expected an amount"))?;
+                let minor = money_minor(v, currency_digits(env.currency))
+                    .ok_or_else(|| bad(path, "expected an amount"))?;
                 out.push_str(&env.loc.formats.money(minor, env.currency));
             }
             (Value::String(s), Some(Kind::Date)) => match Date::parse(s) {
@@ -673,10 +844,14 @@ fn write_out(v: Out<'_>, env: &mut Env<'_>, out: &mut String) -> Result<(), Fiel
             (Value::Number(n), Some(Kind::Integer)) => {
                 let _ = write!(out, "{n}");
             }
-            (Value::Number(n), _) => out.push_str(&env.loc.formats.number(n.as_f64().unwrap_or(0.0), None)),
+            (Value::Number(n), _) => {
+                out.push_str(&env.loc.formats.number(n.as_f64().unwrap_or(0.0), None))
+            }
             (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
             (Value::Null, _) => {}
-            (Value::Array(_) | Value::Object(_), _) => return Err(bad(path, "expected a single value, found a list or record")),
+            (Value::Array(_) | Value::Object(_), _) => {
+                return Err(bad(path, "expected a single value, found a list or record"));
+            }
         },
     }
     Ok(())
@@ -708,7 +883,10 @@ pub(crate) fn push_clean(out: &mut String, s: &str, warnings: &mut Vec<String>, 
         last_space = false;
     }
     if removed > 0 {
-        warnings.push(format!("{path}: removed {removed} bidirectional control character{}", if removed == 1 { "" } else { "s" }));
+        warnings.push(format!(
+            "{path}: removed {removed} bidirectional control character{}",
+            if removed == 1 { "" } else { "s" }
+        ));
     }
 }
 

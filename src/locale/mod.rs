@@ -55,14 +55,31 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 }
 
 static EN_US: Table = Table {
     symbol_after: false,
-    months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-    months_short: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    months_short: [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ],
     date_long: |t, d| format!("{} {}, {}", t.months[d.month as usize - 1], d.day, d.year),
     date_short: |d| format!("{}/{}/{}", d.month, d.day, d.year),
     month_year: |t, d| format!("{} {}", t.months_short[d.month as usize - 1], d.year),
@@ -76,8 +93,24 @@ static EN_GB: Table = Table {
 
 static DE: Table = Table {
     symbol_after: true,
-    months: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
-    months_short: ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+    months: [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    months_short: [
+        "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
+        "Dez.",
+    ],
     date_long: |t, d| format!("{}. {} {}", d.day, t.months[d.month as usize - 1], d.year),
     date_short: |d| format!("{:02}.{:02}.{}", d.day, d.month, d.year),
     month_year: |t, d| format!("{} {}", t.months_short[d.month as usize - 1], d.year),
@@ -85,10 +118,30 @@ static DE: Table = Table {
 
 static FR: Table = Table {
     symbol_after: true,
-    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-    months_short: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    months_short: [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ],
     date_long: |t, d| {
-        let day = if d.day == 1 { "1er".to_owned() } else { d.day.to_string() };
+        let day = if d.day == 1 {
+            "1er".to_owned()
+        } else {
+            d.day.to_string()
+        };
         format!("{day} {} {}", t.months[d.month as usize - 1], d.year)
     },
     date_short: |d| format!("{:02}/{:02}/{}", d.day, d.month, d.year),
@@ -97,8 +150,12 @@ static FR: Table = Table {
 
 static ZH: Table = Table {
     symbol_after: false,
-    months: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
-    months_short: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+    months: [
+        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+    ],
+    months_short: [
+        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+    ],
     date_long: |_, d| format!("{}年{}月{}日", d.year, d.month, d.day),
     date_short: |d| format!("{}/{}/{}", d.year, d.month, d.day),
     month_year: |_, d| format!("{}年{}月", d.year, d.month),
@@ -139,7 +196,11 @@ impl Formats {
         };
         let locale: IcuLocale = tag.parse().ok()?;
         let decimal = DecimalFormatter::try_new(locale.into(), Default::default()).ok()?;
-        Some(Formats { tag: tag.to_owned(), decimal, table })
+        Some(Formats {
+            tag: tag.to_owned(),
+            decimal,
+            table,
+        })
     }
 
     /// The locale tag, e.g. `de-DE`.
@@ -236,40 +297,11 @@ pub(crate) fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_per_locale() {
-        let amount = 123456;
-        assert_eq!(Formats::new("en-US").unwrap().money(amount, "USD"), "$1,234.56");
-        assert_eq!(Formats::new("de-DE").unwrap().money(amount, "EUR"), "1.234,56\u{a0}€");
-        assert_eq!(Formats::new("fr-FR").unwrap().money(amount, "EUR"), "1\u{202f}234,56\u{a0}€");
-        assert_eq!(Formats::new("zh-CN").unwrap().money(amount, "CNY"), "¥1,234.56");
-        assert_eq!(Formats::new("en-GB").unwrap().money(-5, "GBP"), "-£0.05");
-        assert_eq!(Formats::new("en-US").unwrap().money(100, "CHF"), "CHF\u{a0}1.00");
-    }
-
-    #[test]
-    fn numbers_and_dates() {
-        let de = Formats::new("de-DE").unwrap();
-        assert_eq!(de.number(1234567.5, Some(2)), "1.234.567,50");
-        assert_eq!(de.number(352.0, None), "352");
-        assert_eq!(de.number(-0.0001, Some(2)), "0,00");
-        let d = Date::parse("2026-03-01").unwrap();
-        assert_eq!(de.date(d, DateStyle::Long), "1. März 2026");
-        assert_eq!(Formats::new("fr-FR").unwrap().date(d, DateStyle::Long), "1er mars 2026");
-        assert_eq!(Formats::new("zh-CN").unwrap().date(d, DateStyle::Long), "2026年3月1日");
-        assert_eq!(Formats::new("en-US").unwrap().date(d, DateStyle::Short), "3/1/2026");
-        assert!(Date::parse("2026-02-29").is_none());
-        assert!(Date::parse("2028-02-29").is_some());
-    }
-}
-
 /// Today's date in UTC from the system clock (the default clock).
 pub(crate) fn today_utc() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     civil_from_days((secs / 86_400) as i64)
 }
 
@@ -285,4 +317,59 @@ fn civil_from_days(z: i64) -> Date {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
     Date { year, month, day }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_per_locale() {
+        let amount = 123456;
+        assert_eq!(
+            Formats::new("en-US").unwrap().money(amount, "USD"),
+            "$1,234.56"
+        );
+        assert_eq!(
+            Formats::new("de-DE").unwrap().money(amount, "EUR"),
+            "1.234,56\u{a0}€"
+        );
+        assert_eq!(
+            Formats::new("fr-FR").unwrap().money(amount, "EUR"),
+            "1\u{202f}234,56\u{a0}€"
+        );
+        assert_eq!(
+            Formats::new("zh-CN").unwrap().money(amount, "CNY"),
+            "¥1,234.56"
+        );
+        assert_eq!(Formats::new("en-GB").unwrap().money(-5, "GBP"), "-£0.05");
+        assert_eq!(
+            Formats::new("en-US").unwrap().money(100, "CHF"),
+            "CHF\u{a0}1.00"
+        );
+    }
+
+    #[test]
+    fn numbers_and_dates() {
+        let de = Formats::new("de-DE").unwrap();
+        assert_eq!(de.number(1234567.5, Some(2)), "1.234.567,50");
+        assert_eq!(de.number(352.0, None), "352");
+        assert_eq!(de.number(-0.0001, Some(2)), "0,00");
+        let d = Date::parse("2026-03-01").unwrap();
+        assert_eq!(de.date(d, DateStyle::Long), "1. März 2026");
+        assert_eq!(
+            Formats::new("fr-FR").unwrap().date(d, DateStyle::Long),
+            "1er mars 2026"
+        );
+        assert_eq!(
+            Formats::new("zh-CN").unwrap().date(d, DateStyle::Long),
+            "2026年3月1日"
+        );
+        assert_eq!(
+            Formats::new("en-US").unwrap().date(d, DateStyle::Short),
+            "3/1/2026"
+        );
+        assert!(Date::parse("2026-02-29").is_none());
+        assert!(Date::parse("2028-02-29").is_some());
+    }
 }

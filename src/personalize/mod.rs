@@ -16,7 +16,9 @@ pub struct Localized {
 
 impl std::fmt::Debug for Localized {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Localized").field("locale", &self.formats.tag()).finish_non_exhaustive()
+        f.debug_struct("Localized")
+            .field("locale", &self.formats.tag())
+            .finish_non_exhaustive()
     }
 }
 
@@ -37,7 +39,9 @@ impl Localized {
             return format!("[{id}]");
         };
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(args), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(args), &mut errors)
+            .into_owned()
     }
 }
 
@@ -45,7 +49,11 @@ impl Localized {
 /// exact tag, then same language, then the default (index 0 of `tags` is not
 /// assumed: `default` is given). Returns the index and, when the preference
 /// could not be met, a warning.
-pub(crate) fn choose_locale(tags: &[String], default: usize, wanted: Option<&str>) -> (usize, Option<String>) {
+pub(crate) fn choose_locale(
+    tags: &[String],
+    default: usize,
+    wanted: Option<&str>,
+) -> (usize, Option<String>) {
     let Some(wanted) = wanted.map(str::trim).filter(|w| !w.is_empty()) else {
         return (default, None);
     };
@@ -54,11 +62,25 @@ pub(crate) fn choose_locale(tags: &[String], default: usize, wanted: Option<&str
         return (i, None);
     }
     let lang = norm.split('-').next().unwrap_or("").to_ascii_lowercase();
-    if let Some(i) = tags.iter().position(|t| t.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(&lang))) {
+    if let Some(i) = tags.iter().position(|t| {
+        t.split('-')
+            .next()
+            .is_some_and(|l| l.eq_ignore_ascii_case(&lang))
+    }) {
         return (i, None);
     }
-    let shown: String = wanted.chars().filter(|c| !c.is_control()).take(35).collect();
-    (default, Some(format!("locale {shown:?} is not offered by this design; using {}", tags[default])))
+    let shown: String = wanted
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(35)
+        .collect();
+    (
+        default,
+        Some(format!(
+            "locale {shown:?} is not offered by this design; using {}",
+            tags[default]
+        )),
+    )
 }
 
 #[cfg(test)]
@@ -67,7 +89,10 @@ mod tests {
 
     #[test]
     fn locale_fallback() {
-        let tags: Vec<String> = ["en-US", "de-DE", "fr-FR"].iter().map(|s| s.to_string()).collect();
+        let tags: Vec<String> = ["en-US", "de-DE", "fr-FR"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(choose_locale(&tags, 0, Some("fr-CA")), (2, None));
         assert_eq!(choose_locale(&tags, 0, Some("de_de")), (1, None));
         assert_eq!(choose_locale(&tags, 0, None), (0, None));

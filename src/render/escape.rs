@@ -30,6 +30,9 @@ pub(crate) fn push_html(out: &mut String, s: &str) {
 mod tests {
     #[test]
     fn escapes() {
-        assert_eq!(super::html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            super::html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

@@ -42,12 +42,29 @@ impl Design {
     /// Renders the email with options.
     pub fn render_email_with(&self, doc: &Document, options: &EmailOptions) -> Result<Email> {
         if !self.manifest.channels.contains(&Channel::Email) {
-            return Err(Error::render(&doc.record, Channel::Email, "the design does not send email"));
+            return Err(Error::render(
+                &doc.record,
+                Channel::Email,
+                "the design does not send email",
+            ));
         }
-        let li = self.manifest.locales.iter().position(|l| *l == doc.locale).unwrap_or(0);
-        let base = options.asset_base_url.as_deref().unwrap_or(&self.brand.asset_base_url).trim_end_matches('/');
+        let li = self
+            .manifest
+            .locales
+            .iter()
+            .position(|l| *l == doc.locale)
+            .unwrap_or(0);
+        let base = options
+            .asset_base_url
+            .as_deref()
+            .unwrap_or(&self.brand.asset_base_url)
+            .trim_end_matches('/');
         let mut content = String::with_capacity(8 * 1024);
-        let mut w = HtmlWriter { out: &mut content, brand: &self.brand, base };
+        let mut w = HtmlWriter {
+            out: &mut content,
+            brand: &self.brand,
+            base,
+        };
         for b in flatten_for(&doc.blocks, Channel::Email) {
             w.block(b);
         }
@@ -62,12 +79,23 @@ impl Design {
             }
         }
         let text = super::text::render(doc, &self.brand, self.shell_footer_text(li));
-        Ok(Email { subject: doc.subject.clone(), preheader: doc.preheader.clone(), html, text })
+        Ok(Email {
+            subject: doc.subject.clone(),
+            preheader: doc.preheader.clone(),
+            html,
+            text,
+        })
     }
 
     fn shell_footer_text(&self, _li: usize) -> String {
         let b = &self.brand;
-        format!("{}\n{}\n{}\n{}", b.legal_name, b.address.join(", "), b.website, b.preferences_url)
+        format!(
+            "{}\n{}\n{}\n{}",
+            b.legal_name,
+            b.address.join(", "),
+            b.website,
+            b.preferences_url
+        )
     }
 }
 
@@ -95,7 +123,11 @@ impl HtmlWriter<'_> {
                 Span::Link { href, content } => {
                     self.out.push_str("<a href=\"");
                     push_html(self.out, href);
-                    let _ = write!(self.out, "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">", self.brand.colors.primary);
+                    let _ = write!(
+                        self.out,
+                        "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">",
+                        self.brand.colors.primary
+                    );
                     self.spans(content);
                     self.out.push_str("</a>");
                 }
@@ -121,22 +153,35 @@ impl HtmlWriter<'_> {
                 let _ = writeln!(self.out, "</h{level}>");
             }
             Block::Paragraph { content } => {
-                let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\">", c.text);
+                let _ = write!(
+                    self.out,
+                    "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\">",
+                    c.text
+                );
                 self.spans(content);
                 self.out.push_str("</p>\n");
             }
             Block::List { ordered, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
-                let _ = write!(self.out, "<{tag} class=\"vl-text\" style=\"margin:0 0 16px;padding:0 0 0 24px;color:{};\">", c.text);
+                let _ = write!(
+                    self.out,
+                    "<{tag} class=\"vl-text\" style=\"margin:0 0 16px;padding:0 0 0 24px;color:{};\">",
+                    c.text
+                );
                 for i in items {
-                    self.out.push_str("<li style=\"margin:0 0 8px;font-size:16px;line-height:24px;\">");
+                    self.out
+                        .push_str("<li style=\"margin:0 0 8px;font-size:16px;line-height:24px;\">");
                     self.spans(i);
                     self.out.push_str("</li>");
                 }
                 let _ = writeln!(self.out, "</{tag}>");
             }
             Block::Rule => {
-                let _ = writeln!(self.out, "<hr class=\"vl-border\" style=\"border:0;border-top:1px solid {};margin:24px 0;\">", c.border);
+                let _ = writeln!(
+                    self.out,
+                    "<hr class=\"vl-border\" style=\"border:0;border-top:1px solid {};margin:24px 0;\">",
+                    c.border
+                );
             }
             Block::Image { src, alt } => {
                 let file = src.strip_prefix("brand:").unwrap_or(src);
@@ -162,32 +207,62 @@ impl HtmlWriter<'_> {
                 self.out.push_str("</td></tr></table>\n");
             }
             Block::Small { blocks } => {
-                let _ = write!(self.out, "<div class=\"vl-muted\" style=\"margin:24px 0 0;color:{};\">", c.muted);
+                let _ = write!(
+                    self.out,
+                    "<div class=\"vl-muted\" style=\"margin:24px 0 0;color:{};\">",
+                    c.muted
+                );
                 let mut inner = String::new();
-                let mut w = HtmlWriter { out: &mut inner, brand: self.brand, base: self.base };
+                let mut w = HtmlWriter {
+                    out: &mut inner,
+                    brand: self.brand,
+                    base: self.base,
+                };
                 for b in flatten_for(blocks, Channel::Email) {
                     w.block(b);
                 }
                 // Small print: the same blocks, smaller and muted.
                 let inner = inner
-                    .replace("font-size:16px;line-height:24px;", "font-size:12px;line-height:18px;")
-                    .replace(&format!("color:{};", c.text), &format!("color:{};", c.muted))
+                    .replace(
+                        "font-size:16px;line-height:24px;",
+                        "font-size:12px;line-height:18px;",
+                    )
+                    .replace(
+                        &format!("color:{};", c.text),
+                        &format!("color:{};", c.muted),
+                    )
                     .replace("class=\"vl-text\"", "class=\"vl-muted\"");
                 self.out.push_str(&inner);
                 self.out.push_str("</div>\n");
             }
-            Block::Table { columns, rows, footer } => self.table(columns, rows, footer),
+            Block::Table {
+                columns,
+                rows,
+                footer,
+            } => self.table(columns, rows, footer),
             Block::Rows { references, rows } => {
-                let (size, pad) = if *references { (13, "12px 16px") } else { (15, "16px 20px") };
+                let (size, pad) = if *references {
+                    (13, "12px 16px")
+                } else {
+                    (15, "16px 20px")
+                };
                 let _ = write!(
                     self.out,
                     "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"vl-soft\" style=\"background:{};border:1px solid {};border-radius:8px;padding:{pad};\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">",
                     c.background, c.border
                 );
                 for (label, value) in rows {
-                    let _ = write!(self.out, "<tr><td class=\"vl-muted\" valign=\"top\" style=\"padding:5px 12px 5px 0;font-size:{size}px;line-height:20px;color:{};\">", c.muted);
+                    let _ = write!(
+                        self.out,
+                        "<tr><td class=\"vl-muted\" valign=\"top\" style=\"padding:5px 12px 5px 0;font-size:{size}px;line-height:20px;color:{};\">",
+                        c.muted
+                    );
                     self.spans(label);
-                    let _ = write!(self.out, "</td><td class=\"vl-text\" align=\"right\" valign=\"top\" style=\"padding:5px 0;font-size:{size}px;line-height:20px;color:{};text-align:right;\">", c.text);
+                    let _ = write!(
+                        self.out,
+                        "</td><td class=\"vl-text\" align=\"right\" valign=\"top\" style=\"padding:5px 0;font-size:{size}px;line-height:20px;color:{};text-align:right;\">",
+                        c.text
+                    );
                     self.spans(value);
                     self.out.push_str("</td></tr>");
                 }
@@ -209,20 +284,42 @@ impl HtmlWriter<'_> {
                 self.out.push_str("</a></td></tr></table>\n");
             }
             Block::Chart { title, unit, bars } => self.chart(title, unit, bars),
-            Block::Qr { kind, payload, caption } => {
+            Block::Qr {
+                kind,
+                payload,
+                caption,
+            } => {
                 // Nobody scans a QR code on the screen they read it on: email links instead.
                 if kind == "url" {
-                    let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\"><a href=\"", c.text);
+                    let _ = write!(
+                        self.out,
+                        "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\"><a href=\"",
+                        c.text
+                    );
                     push_html(self.out, payload);
-                    let _ = write!(self.out, "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">", c.primary);
+                    let _ = write!(
+                        self.out,
+                        "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">",
+                        c.primary
+                    );
                     push_html(self.out, if caption.is_empty() { payload } else { caption });
                     self.out.push_str("</a></p>\n");
                 }
             }
-            Block::Signature { party, name, title, .. } => {
-                let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:15px;line-height:22px;color:{};\">", c.text);
+            Block::Signature {
+                party, name, title, ..
+            } => {
+                let _ = write!(
+                    self.out,
+                    "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:15px;line-height:22px;color:{};\">",
+                    c.text
+                );
                 if !party.is_empty() {
-                    let _ = write!(self.out, "<span class=\"vl-muted\" style=\"font-size:12px;color:{};text-transform:uppercase;letter-spacing:0.5px;\">", c.muted);
+                    let _ = write!(
+                        self.out,
+                        "<span class=\"vl-muted\" style=\"font-size:12px;color:{};text-transform:uppercase;letter-spacing:0.5px;\">",
+                        c.muted
+                    );
                     push_html(self.out, party);
                     self.out.push_str("</span><br>");
                 }
@@ -250,10 +347,16 @@ impl HtmlWriter<'_> {
         };
         let n = columns.len();
         for (i, col) in columns.iter().enumerate() {
-            let pad = if i + 1 == n { "8px 0 8px 8px" } else if i == 0 { "8px 8px 8px 0" } else { "8px" };
+            let pad = if i + 1 == n {
+                "8px 0 8px 8px"
+            } else if i == 0 {
+                "8px 8px 8px 0"
+            } else {
+                "8px"
+            };
             let _ = write!(
                 self.out,
-                "<th class=\"vl-muted vl-border\" align=\"{a}\" style=\"padding:{pad};font-size:12px;line-height:16px;font-weight:600;text-transform:uppercase;letter-spacing:0.4px;color:{};border-bottom:2px solid {};text-align:{a};\">",
+                "<th class=\"vl-muted vl-border vl-th\" align=\"{a}\" style=\"padding:{pad};font-size:12px;line-height:16px;font-weight:600;text-transform:uppercase;letter-spacing:0.4px;color:{};border-bottom:2px solid {};text-align:{a};\">",
                 c.muted,
                 c.border,
                 a = align(col.align)
@@ -266,11 +369,21 @@ impl HtmlWriter<'_> {
             self.out.push_str("<tr>");
             for (i, cell) in row.iter().enumerate() {
                 let a = columns.get(i).map_or("left", |c| align(c.align));
-                let pad = if i + 1 == n { "10px 0 10px 8px" } else if i == 0 { "10px 8px 10px 0" } else { "10px 8px" };
-                let nowrap = if a == "right" { "white-space:nowrap;" } else { "" };
+                let pad = if i + 1 == n {
+                    "10px 0 10px 8px"
+                } else if i == 0 {
+                    "10px 8px 10px 0"
+                } else {
+                    "10px 8px"
+                };
+                let nowrap = if a == "right" {
+                    "white-space:nowrap;"
+                } else {
+                    ""
+                };
                 let _ = write!(
                     self.out,
-                    "<td class=\"vl-text vl-border\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
+                    "<td class=\"vl-text vl-border vl-cell\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
                     c.text, c.border
                 );
                 self.spans(cell);
@@ -280,21 +393,39 @@ impl HtmlWriter<'_> {
         }
         for (ri, row) in footer.iter().enumerate() {
             let last = ri + 1 == footer.len();
+            let (size, border) = if last {
+                (16, format!("border-top:2px solid {};", c.border))
+            } else {
+                (14, String::new())
+            };
+            let vpad = if last { "12px 0 6px" } else { "6px 0" };
             self.out.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let a = columns.get(i).map_or("left", |c| align(c.align));
-                let (size, border, pad) = if last {
-                    (16, format!("border-top:2px solid {};", c.border), "12px 8px 6px")
+            // A footer label spans the empty cells after it, so a long label
+            // ("Zu zahlender Gesamtbetrag") does not widen the first column.
+            let mut i = 0;
+            while i < row.len() {
+                let mut span = 1;
+                while i + span < row.len() && row[i + span].is_empty() && i + span + 1 < row.len() {
+                    span += 1;
+                }
+                let a = columns.get(i + span - 1).map_or("left", |c| align(c.align));
+                let a = if span > 1 { "left" } else { a };
+                let is_value = i + span == row.len();
+                let pad_r = if is_value { "0" } else { "8px" };
+                let nowrap = if is_value { "white-space:nowrap;" } else { "" };
+                let colspan = if span > 1 {
+                    format!(" colspan=\"{span}\"")
                 } else {
-                    (14, String::new(), "6px 8px")
+                    String::new()
                 };
                 let _ = write!(
                     self.out,
-                    "<td class=\"vl-text vl-border\" align=\"{a}\" style=\"padding:{pad};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};white-space:nowrap;\">",
+                    "<td{colspan} class=\"vl-text vl-border vl-cell\" align=\"{a}\" style=\"padding:{vpad};padding-right:{pad_r};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};{nowrap}\">",
                     c.text
                 );
-                self.spans(cell);
+                self.spans(&row[i]);
                 self.out.push_str("</td>");
+                i += span;
             }
             self.out.push_str("</tr>\n");
         }
@@ -307,10 +438,18 @@ impl HtmlWriter<'_> {
             return;
         }
         if !title.is_empty() {
-            let _ = write!(self.out, "<p class=\"vl-text\" style=\"margin:8px 0 12px;font-size:15px;line-height:22px;font-weight:700;color:{};\">", c.text);
+            let _ = write!(
+                self.out,
+                "<p class=\"vl-text\" style=\"margin:8px 0 12px;font-size:15px;line-height:22px;font-weight:700;color:{};\">",
+                c.text
+            );
             push_html(self.out, title);
             if !unit.is_empty() {
-                let _ = write!(self.out, " <span class=\"vl-muted\" style=\"font-weight:400;color:{};\">(", c.muted);
+                let _ = write!(
+                    self.out,
+                    " <span class=\"vl-muted\" style=\"font-weight:400;color:{};\">(",
+                    c.muted
+                );
                 push_html(self.out, unit);
                 self.out.push_str(")</span>");
             }
@@ -320,7 +459,12 @@ impl HtmlWriter<'_> {
         let width = 100 / bars.len().max(1);
         self.out.push_str("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 24px;table-layout:fixed;\"><tr>");
         for (i, b) in bars.iter().enumerate() {
-            let h = if max > 0.0 { ((b.value.max(0.0) / max) * 96.0).round() as u32 } else { 0 }.max(2);
+            let h = if max > 0.0 {
+                ((b.value.max(0.0) / max) * 96.0).round() as u32
+            } else {
+                0
+            }
+            .max(2);
             // The latest bar is the current period: full colour; earlier ones lighter.
             let opacity = if i + 1 == bars.len() { "1" } else { "0.55" };
             let _ = write!(

@@ -53,7 +53,12 @@ pub fn sms_segments(text: &str) -> (SmsEncoding, u32, u32) {
     let gsm: Option<Vec<u32>> = text.chars().map(gsm_cost).collect();
     let (encoding, costs, single, multi) = match gsm {
         Some(c) => (SmsEncoding::Gsm7, c, 160, 153),
-        None => (SmsEncoding::Ucs2, text.chars().map(|c| c.len_utf16() as u32).collect(), 70, 67),
+        None => (
+            SmsEncoding::Ucs2,
+            text.chars().map(|c| c.len_utf16() as u32).collect(),
+            70,
+            67,
+        ),
     };
     let units: u32 = costs.iter().sum();
     if units <= single {
@@ -88,7 +93,9 @@ fn fold_char(c: char) -> Option<&'static str> {
 /// The text with typographic characters folded to GSM-7, when that makes it
 /// fit GSM-7; otherwise the text unchanged (UCS-2 shows everything).
 fn gsm_fold(text: &str) -> String {
-    let folds = text.chars().all(|c| gsm_cost(c).is_some() || fold_char(c).is_some());
+    let folds = text
+        .chars()
+        .all(|c| gsm_cost(c).is_some() || fold_char(c).is_some());
     if !folds || text.chars().all(|c| gsm_cost(c).is_some()) {
         return text.to_owned();
     }
@@ -107,7 +114,11 @@ impl Design {
     /// SMS text or the text exceeds the design's maximum number of segments.
     pub fn render_sms(&self, doc: &Document) -> Result<Sms> {
         let Some(text) = &doc.sms else {
-            return Err(Error::render(&doc.record, Channel::Sms, "the design has no SMS text"));
+            return Err(Error::render(
+                &doc.record,
+                Channel::Sms,
+                "the design has no SMS text",
+            ));
         };
         let text = gsm_fold(text);
         let (encoding, segments, units) = sms_segments(&text);
@@ -120,10 +131,17 @@ impl Design {
             return Err(Error::render(
                 &doc.record,
                 Channel::Sms,
-                format!("the SMS needs {segments} segments ({units} {name} units), the design allows at most {max}"),
+                format!(
+                    "the SMS needs {segments} segments ({units} {name} units), the design allows at most {max}"
+                ),
             ));
         }
-        Ok(Sms { text, encoding, segments, units })
+        Ok(Sms {
+            text,
+            encoding,
+            segments,
+            units,
+        })
     }
 }
 

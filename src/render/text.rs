@@ -32,7 +32,10 @@ pub(crate) fn plain(spans: &[Span], out: &mut String) {
             Span::Link { href, content } => {
                 let mut label = String::new();
                 plain(content, &mut label);
-                let bare = href.strip_prefix("mailto:").or_else(|| href.strip_prefix("tel:")).unwrap_or(href);
+                let bare = href
+                    .strip_prefix("mailto:")
+                    .or_else(|| href.strip_prefix("tel:"))
+                    .unwrap_or(href);
                 if label.trim() == href || label.trim() == bare {
                     out.push_str(bare);
                 } else {
@@ -112,7 +115,11 @@ fn block(b: &Block, out: &mut String, brand: &Brand) {
         }
         Block::List { ordered, items } => {
             for (i, item) in items.iter().enumerate() {
-                let marker = if *ordered { format!("{}. ", i + 1) } else { "- ".to_owned() };
+                let marker = if *ordered {
+                    format!("{}. ", i + 1)
+                } else {
+                    "- ".to_owned()
+                };
                 let indent = " ".repeat(marker.len());
                 wrap(&text_of(item), &marker, &indent, out);
             }
@@ -133,7 +140,11 @@ fn block(b: &Block, out: &mut String, brand: &Brand) {
             out.push('\n');
         }
         Block::Small { blocks: inner } => blocks(inner, out, brand),
-        Block::Table { columns, rows, footer } => table(columns, rows, footer, out),
+        Block::Table {
+            columns,
+            rows,
+            footer,
+        } => table(columns, rows, footer, out),
         Block::Rows { rows, .. } => {
             let labels: Vec<String> = rows.iter().map(|(l, _)| text_of(l)).collect();
             let w = labels.iter().map(|l| width(l)).max().unwrap_or(0).min(32);
@@ -160,12 +171,25 @@ fn block(b: &Block, out: &mut String, brand: &Brand) {
             let lw = bars.iter().map(|b| width(&b.label)).max().unwrap_or(0);
             let vw = bars.iter().map(|b| width(&b.display)).max().unwrap_or(0);
             for b in bars {
-                let n = if max > 0.0 { ((b.value.max(0.0) / max) * 30.0).round() as usize } else { 0 };
-                out.push_str(&format!("{}  {}  {}\n", pad(&b.label, lw, Align::Left), pad(&b.display, vw, Align::Right), "#".repeat(n)));
+                let n = if max > 0.0 {
+                    ((b.value.max(0.0) / max) * 30.0).round() as usize
+                } else {
+                    0
+                };
+                out.push_str(&format!(
+                    "{}  {}  {}\n",
+                    pad(&b.label, lw, Align::Left),
+                    pad(&b.display, vw, Align::Right),
+                    "#".repeat(n)
+                ));
             }
             out.push('\n');
         }
-        Block::Qr { kind, payload, caption } => {
+        Block::Qr {
+            kind,
+            payload,
+            caption,
+        } => {
             if kind == "url" {
                 if caption.is_empty() {
                     out.push_str(&format!("{payload}\n\n"));
@@ -174,7 +198,9 @@ fn block(b: &Block, out: &mut String, brand: &Brand) {
                 }
             }
         }
-        Block::Signature { party, name, title, .. } => {
+        Block::Signature {
+            party, name, title, ..
+        } => {
             if !party.is_empty() {
                 out.push_str(&format!("{party}\n"));
             }
@@ -190,8 +216,14 @@ fn block(b: &Block, out: &mut String, brand: &Brand) {
 
 fn table(columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>], out: &mut String) {
     let header: Vec<String> = columns.iter().map(|c| text_of(&c.header)).collect();
-    let body: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| text_of(c)).collect()).collect();
-    let foot: Vec<Vec<String>> = footer.iter().map(|r| r.iter().map(|c| text_of(c)).collect()).collect();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| text_of(c)).collect())
+        .collect();
+    let foot: Vec<Vec<String>> = footer
+        .iter()
+        .map(|r| r.iter().map(|c| text_of(c)).collect())
+        .collect();
     let n = columns.len();
     let mut w = vec![0usize; n];
     for r in std::iter::once(&header).chain(&body) {
@@ -238,7 +270,10 @@ fn table(columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>],
                     out.push_str(&format!("- {c}\n"));
                     first = false;
                 } else {
-                    out.push_str(&format!("  {}: {c}\n", header.get(i).map_or("", String::as_str)));
+                    out.push_str(&format!(
+                        "  {}: {c}\n",
+                        header.get(i).map_or("", String::as_str)
+                    ));
                 }
             }
         }
@@ -249,8 +284,15 @@ fn table(columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>],
         for r in &foot {
             let cells: Vec<&String> = r.iter().filter(|c| !c.is_empty()).collect();
             if let [label @ .., value] = cells.as_slice() {
-                let label = label.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-                let lw = total.min(WIDTH).saturating_sub(width(value) + 1).max(width(&label));
+                let label = label
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let lw = total
+                    .min(WIDTH)
+                    .saturating_sub(width(value) + 1)
+                    .max(width(&label));
                 out.push_str(&format!("{} {value}\n", pad(&label, lw, Align::Left)));
             }
         }

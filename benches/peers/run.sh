@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# vellum against the peers (WeasyPrint, Chromium, Typst via Python, wkhtmltopdf,
+# LibreOffice) in ONE run of their harness, so all engines share the same
+# machine load. The peers' folder is read-only: it is copied to a temp dir,
+# vellum is added to ENGINES in the copy of bench.py, and the copy runs.
+#
+#   benches/peers/run.sh                                   # all engines, harness defaults
+#   benches/peers/run.sh --engines vellum,typst-py,chromium --reps 1 --reps-long 1 --cold-reps 3
+#
+# Extra arguments go to the harness (bench.py). The summary is copied to
+# benches/peers/summary.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PEERS="${PEERS:-$ROOT/../shared/peers}"
+WORK="${WORK:-$(mktemp -d /tmp/vellum-peers.XXXXXX)}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/vellum-target}"
+
+cargo build --release --example peers --manifest-path "$ROOT/Cargo.toml"
+RUNNER="$CARGO_TARGET_DIR/release/examples/peers"
+
+echo "harness copy: $WORK"
+# Copy the harness without its previous outputs.
+tar -C "$PEERS" --exclude=./out --exclude=./results --exclude=./png -cf - . | tar -C "$WORK" -xf -
+python3 - "$WORK/bench.py" "$RUNNER" <<'PY'
+import sys
+path, runner = sys.argv[1], sys.argv[2]
+src = open(path, encoding="utf-8").read()
+anchor = "ENGINES = {\n"
+assert anchor in src, "bench.py has no ENGINES table"
+src = src.replace(anchor, anchor + f'    "vellum": [{runner!r}],\n', 1)
+open(path, "w", encoding="utf-8").write(src)
+PY
+
+cd "$WORK"
+if [ ! -x .venv/bin/python ] || [ ! -d node_modules ]; then ./setup.sh; fi
+if [ $# -eq 0 ]; then
+  set -- --engines vellum,typst-py,chromium,weasyprint,libreoffice,wkhtmltopdf
+fi
+./run_all.sh "$@"
+cp results/summary.md "$ROOT/benches/peers/summary.md"
+echo "summary: $ROOT/benches/peers/summary.md"

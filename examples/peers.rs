@@ -1,0 +1,158 @@
+//! vellum as an engine of the peers' PDF benchmark (`/work/shared/peers`), and
+//! a memory check over many documents.
+//!
+//! ```sh
+//! # the peers' runner contract (see benches/peers/run.sh):
+//! cargo run --release --example peers -- --data bills.json --n 200 --warmup 5 --out /tmp/out --result /tmp/r.json
+//! # RSS after 100, 1,000 and 10,000 documents in one process:
+//! cargo run --release --example peers -- --rss 100,1000,10000 --data bills.json
+//! ```
+//!
+//! Per document: compose the peers' customer with vellum's bill design, render
+//! the PDF, write it. Times are wall seconds per document (the contract) plus
+//! CPU seconds of the rendering thread (`/proc/thread-self/schedstat`).
+
+#[path = "../benches/peers/bill_data.rs"]
+mod bill_data;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use vellum::{ComposeOptions, Date, Design};
+
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() { 0.0 } else { v[v.len() / 2] }
+}
+
+fn main() {
+    let t0 = Instant::now();
+    let mut args = std::env::args().skip(1);
+    let (mut data, mut n, mut warmup, mut out, mut result, mut rss) =
+        (None, 200usize, 5usize, None, None, None);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
+        match a.as_str() {
+            "--data" => data = Some(PathBuf::from(val())),
+            "--n" => n = val().parse().expect("--n N"),
+            "--warmup" => warmup = val().parse().expect("--warmup K"),
+            "--out" => out = Some(PathBuf::from(val())),
+            "--result" => result = Some(PathBuf::from(val())),
+            "--rss" => {
+                rss = Some(
+                    val()
+                        .split(',')
+                        .map(|x| x.parse::<usize>().expect("--rss 100,10000"))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            other => panic!("unknown argument {other:?}"),
+        }
+    }
+    let data = data.expect("--data FILE");
+    let file = if data.is_absolute() || data.exists() {
+        data
+    } else {
+        bill_data::data_dir().join(data)
+    };
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let customers: Vec<Value> = serde_json::from_str::<Value>(&text)
+        .expect("JSON")
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(bill_data::record)
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let design = Design::load(root.join("templates/bill")).unwrap_or_else(|e| panic!("{e}"));
+    let options = ComposeOptions {
+        today: Date::parse("2024-11-26"),
+    };
+    let setup = t0.elapsed().as_secs_f64();
+
+    if let Some(marks) = rss {
+        let last = marks.iter().copied().max().unwrap_or(0);
+        let mut cpu = Vec::new();
+        let start = Instant::now();
+        println!("docs\trss_mib\tmedian_cpu_ms_since_last\twall_s");
+        for i in 0..last {
+            let c0 = thread_cpu_ns();
+            let doc = design
+                .compose(&customers[i % customers.len()], &options)
+                .expect("compose");
+            let pdf = design.render_pdf(&doc).expect("render");
+            std::hint::black_box(pdf);
+            cpu.push((thread_cpu_ns() - c0) as f64 / 1e6);
+            if marks.contains(&(i + 1)) {
+                println!(
+                    "{}\t{:.1}\t{:.2}\t{:.1}",
+                    i + 1,
+                    rss_kib() as f64 / 1024.0,
+                    median(std::mem::take(&mut cpu)),
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+        return;
+    }
+
+    let out = out.expect("--out DIR");
+    std::fs::create_dir_all(&out).expect("create --out");
+    let (mut per, mut per_cpu, mut pages) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
+    let lw = Instant::now();
+    for i in 0..n {
+        let t = Instant::now();
+        let c0 = thread_cpu_ns();
+        let rec = &customers[i % customers.len()];
+        let doc = design.compose(rec, &options).expect("compose");
+        let pdf = design.render_pdf(&doc).expect("render");
+        std::fs::write(
+            out.join(format!(
+                "{}.pdf",
+                rec["customer"]["id"].as_str().unwrap_or("x")
+            )),
+            &pdf.bytes,
+        )
+        .expect("write");
+        per_cpu.push((thread_cpu_ns() - c0) as f64 / 1e9);
+        per.push(t.elapsed().as_secs_f64());
+        pages.push(pdf.pages);
+    }
+    let loop_wall = lw.elapsed().as_secs_f64();
+    let warm_cpu: Vec<f64> = per_cpu.iter().skip(warmup).copied().collect();
+    let r = json!({
+        "engine": "vellum",
+        "version": env!("CARGO_PKG_VERSION"),
+        "n": n,
+        "warmup": warmup,
+        "setup_s": setup,
+        "per_doc_s": per,
+        "per_doc_cpu_s": per_cpu,
+        "warm_median_cpu_s": median(warm_cpu),
+        "pages": pages,
+        "loop_wall_s": loop_wall,
+    });
+    let text = serde_json::to_string(&r).expect("JSON");
+    match result {
+        Some(p) => std::fs::write(&p, text).expect("write --result"),
+        None => println!("{text}"),
+    }
+}

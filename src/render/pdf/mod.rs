@@ -1,0 +1,309 @@
+//! Print: a composed Document typeset as a PDF by Typst, embedded as a library.
+//!
+//! The brand's print frame (`templates/brand/print.typ`, or a design's own
+//! `print.typ`) is a Typst program that reads the Document as data from the
+//! fixed virtual file `/data.json`. Fonts, the standard library and the parsed
+//! frame are loaded once per design ([`world::Engine`]) and shared by every
+//! document and thread; per document only the data changes. The Typst world
+//! is a sandbox: the brand and design folders and the bundled fonts, nothing
+//! else, and the document's date as the only clock, so the same input gives
+//! byte-identical PDF bytes.
+
+mod glyphs;
+mod qr;
+mod view;
+pub(crate) mod world;
+
+use std::sync::Arc;
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+
+use self::world::{DocWorld, Engine};
+use crate::compose::Document;
+use crate::design::{Design, Paper};
+use crate::error::{Channel, Error, Result};
+
+/// How many evictions a memoized result survives without being used. Typst's
+/// memo cache is global and grows by megabytes per distinct document unless
+/// evicted. Keeping results for the next documents (ages 1, 2, 5, 30) bought
+/// nothing measurable on the bill (35-42 ms CPU either way): every part of
+/// the flow depends on the customer. So: drop everything after each document,
+/// memory stays flat (see `examples/peers.rs --rss`).
+const MEMO_MAX_AGE: usize = 0;
+
+/// A PDF standard to conform to, for archive copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PdfStandard {
+    /// A tagged (accessible) PDF 1.7, no archival claim. The default.
+    #[default]
+    Tagged,
+    /// PDF/A-3b: self-contained for long-term archiving; allows attachments
+    /// such as e-invoice XML.
+    PdfA3b,
+    /// PDF/A-3b and PDF/UA-1 (universal accessibility) together.
+    PdfA3bUa1,
+}
+
+/// Options for PDF rendering.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// The standard to conform to; Typst checks conformance and fails with a
+    /// clear message when the document cannot meet it.
+    pub standard: PdfStandard,
+    /// Also render the first page as a PNG at this resolution (dots per
+    /// inch), e.g. for previews. Costs more than the PDF itself.
+    pub png_dpi: Option<f32>,
+}
+
+/// A rendered PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pdf {
+    /// The PDF file.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// The paper the document was laid out for.
+    pub paper: Paper,
+    /// The first page as a PNG, when [`PdfOptions::png_dpi`] asked for one.
+    pub png_first_page: Option<Vec<u8>>,
+}
+
+impl Design {
+    /// Renders the print PDF of a composed document: tagged, fonts embedded,
+    /// on the document's paper (A4 with a DIN 5008 window-envelope layout, or
+    /// US Letter for a #10 window envelope).
+    pub fn render_pdf(&self, doc: &Document) -> Result<Pdf> {
+        self.render_pdf_with(doc, &PdfOptions::default())
+    }
+
+    /// Renders the PDF with options (archive standards, a preview PNG).
+    pub fn render_pdf_with(&self, doc: &Document, options: &PdfOptions) -> Result<Pdf> {
+        let fail = |msg: String| Error::render(&doc.record, Channel::Print, msg);
+        if !self.manifest.channels.contains(&Channel::Print) {
+            return Err(fail("the design does not print".into()));
+        }
+        let engine = self.print_engine().map_err(|e| fail(e.clone()))?;
+        let data = view::data(self, engine, doc).map_err(fail)?;
+        let today = Datetime::from_ymd(
+            doc.date_iso
+                .get(0..4)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1970),
+            doc.date_iso
+                .get(5..7)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1),
+            doc.date_iso
+                .get(8..10)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1),
+        )
+        .ok_or_else(|| {
+            fail(format!(
+                "the document date {:?} is not a date",
+                doc.date_iso
+            ))
+        })?;
+        let world = DocWorld {
+            engine,
+            data: Bytes::new(data),
+            today,
+        };
+
+        let result = typeset(&world, doc, options, self.manifest.max_pages);
+        // The memo cache is global: drop what only this document used.
+        typst::comemo::evict(MEMO_MAX_AGE);
+        result.map_err(fail)
+    }
+
+    /// The print engine of this design, loaded on first use.
+    fn print_engine(&self) -> std::result::Result<&Engine, &String> {
+        self.print
+            .get_or_init(|| {
+                let brand = shown(&self.brand_dir);
+                let design = shown(&self.dir);
+                Engine::load(&self.brand_dir, &brand, &self.dir, &design).map(Arc::new)
+            })
+            .as_ref()
+            .map(|e| &**e)
+    }
+}
+
+fn typeset(
+    world: &DocWorld<'_>,
+    doc: &Document,
+    options: &PdfOptions,
+    max_pages: u32,
+) -> std::result::Result<Pdf, String> {
+    let compiled = typst::compile::<PagedDocument>(world);
+    let paged = compiled
+        .output
+        .map_err(|diags| describe(world, diags.as_slice()))?;
+    let pages = paged.pages().len();
+    if pages > max_pages as usize {
+        return Err(format!(
+            "the document has {pages} pages, more than the design's max_pages = {max_pages}"
+        ));
+    }
+    let missing = glyphs::missing(&paged);
+    if !missing.is_empty() {
+        return Err(format!(
+            "the fonts have no glyph for {}; the PDF would show empty boxes",
+            glyphs::describe(&missing)
+        ));
+    }
+    let standards = match options.standard {
+        PdfStandard::Tagged => vec![],
+        PdfStandard::PdfA3b => vec![typst_pdf::PdfStandard::A_3b],
+        PdfStandard::PdfA3bUa1 => vec![typst_pdf::PdfStandard::A_3b, typst_pdf::PdfStandard::Ua_1],
+    };
+    let standards =
+        typst_pdf::PdfStandards::new(&standards).map_err(|e| e.message().to_string())?;
+    let pdf_options = typst_pdf::PdfOptions {
+        // Stable per design, record and date: the same input gives the same bytes.
+        ident: Smart::Custom(format!(
+            "vellum/{}/{}/{}/{}",
+            doc.design, doc.version, doc.record, doc.date_iso
+        )),
+        creator: Smart::Custom(Some(format!("vellum {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(world.today)),
+        standards,
+        tagged: true,
+        ..Default::default()
+    };
+    let bytes =
+        typst_pdf::pdf(&paged, &pdf_options).map_err(|diags| describe(world, diags.as_slice()))?;
+    let png_first_page = match options.png_dpi {
+        Some(dpi) if dpi > 0.0 && dpi <= 1200.0 => {
+            let page = &paged.pages()[0];
+            let opts = typst_render::RenderOptions {
+                pixel_per_pt: typst::utils::Scalar::new(f64::from(dpi) / 72.0),
+                render_bleed: false,
+            };
+            let pixmap = typst_render::render(page, &opts);
+            Some(
+                pixmap
+                    .encode_png()
+                    .map_err(|e| format!("cannot encode the page PNG: {e}"))?,
+            )
+        }
+        Some(dpi) => return Err(format!("png_dpi {dpi} is out of range (1 to 1200)")),
+        None => None,
+    };
+    Ok(Pdf {
+        bytes,
+        pages,
+        paper: doc.paper,
+        png_first_page,
+    })
+}
+
+/// Typst's errors as one message: each with its place in the frame, hints
+/// rewritten for vellum's users (Typst's own mention CLI flags).
+fn describe(world: &DocWorld<'_>, diags: &[SourceDiagnostic]) -> String {
+    let mut out = Vec::new();
+    for d in diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .take(5)
+    {
+        let mut s = String::new();
+        if let Some(place) = place(world, d.span) {
+            s.push_str(&place);
+            s.push_str(": ");
+        }
+        s.push_str("print frame error: ");
+        s.push_str(&d.message);
+        for h in &d.hints {
+            if let Some(h) = rewrite_hint(&h.v) {
+                s.push_str(" (hint: ");
+                s.push_str(&h);
+                s.push(')');
+            }
+        }
+        out.push(s);
+    }
+    if out.is_empty() {
+        out.push("print frame error".to_owned());
+    }
+    out.join("; ")
+}
+
+fn place(world: &DocWorld<'_>, span: typst::syntax::DiagSpan) -> Option<String> {
+    let id = span.id()?;
+    let vpath = id.get().vpath().get_with_slash().to_owned();
+    let shown = world.engine.shown(&vpath);
+    let Some(range) = world.range(span) else {
+        return Some(shown);
+    };
+    let source = world.source(id).ok()?;
+    let (line, col) = source.lines().byte_to_line_column(range.start)?;
+    Some(format!("{shown}:{}:{}", line + 1, col + 1))
+}
+
+/// Typst hints talk to CLI users (`--root`, `--features`, `typst init`).
+fn rewrite_hint(hint: &str) -> Option<String> {
+    if hint.contains("--root") || hint.contains("root directory") || hint.contains("project root") {
+        return Some("the print sandbox serves only the brand folder (/brand/...), the design folder (/design/...) and /data.json".into());
+    }
+    if hint.contains("--")
+        || hint.contains("typst ")
+        || hint.contains("CLI")
+        || hint.contains("package")
+    {
+        return None;
+    }
+    Some(hint.to_owned())
+}
+
+/// A folder as messages show it: `templates/bill/../brand` -> `templates/brand`.
+fn shown(p: &std::path::Path) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir
+                if out.last().is_some_and(|l| l != ".." && !l.is_empty()) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            std::path::Component::RootDir => out.push(String::new()),
+            c => out.push(c.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    if out.is_empty() {
+        ".".into()
+    } else {
+        out.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shown_paths() {
+        assert_eq!(
+            super::shown(std::path::Path::new("templates/bill/../brand")),
+            "templates/brand"
+        );
+        assert_eq!(super::shown(std::path::Path::new("/a/b/../c")), "/a/c");
+    }
+
+    #[test]
+    fn cli_hints_rewritten() {
+        assert!(
+            super::rewrite_hint("cannot read file outside of project root")
+                .unwrap()
+                .contains("sandbox")
+        );
+        assert_eq!(super::rewrite_hint("try `--features html`"), None);
+        assert_eq!(
+            super::rewrite_hint("check the spelling").as_deref(),
+            Some("check the spelling")
+        );
+    }
+}

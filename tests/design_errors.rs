@@ -1,0 +1,36 @@
+//! A design's problems are all reported at load time, each with file, line,
+//! column and a hint; the messages are snapshotted.
+
+mod common;
+
+use vellum::{Design, ErrorKind};
+
+#[test]
+fn every_problem_of_a_broken_design_is_reported_at_once() {
+    let err = Design::load("tests/designs/broken").unwrap_err();
+    let ErrorKind::Design { diagnostics, .. } = err.kind() else {
+        panic!("{err}")
+    };
+    assert!(
+        diagnostics.len() >= 12,
+        "expected every problem, got:\n{err}"
+    );
+    for d in diagnostics {
+        assert!(d.place.line >= 1 && d.place.column >= 1, "{d}");
+        assert!(d.place.file.starts_with("tests/designs/broken/"), "{d}");
+    }
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn a_missing_design_folder_is_a_clear_error() {
+    let err = Design::load("tests/designs/does-not-exist").unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn shipped_designs_load_without_problems() {
+    for name in common::DESIGNS {
+        common::design(name);
+    }
+}

@@ -1,0 +1,3 @@
+subject = Hallo { $name }
+greeting = Guten Tag { $name },
+broken = {

@@ -1,0 +1,3 @@
+subject = Hello { $name }
+title = Your statement
+greeting = Dear { $name },
