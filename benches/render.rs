@@ -6,7 +6,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 use std::hint::black_box;
-use vellum::{ComposeOptions, Date, Design};
+use vellum::{Channel, ComposeOptions, Date, Design};
 
 fn sample(name: &str) -> Value {
     let path = format!(
@@ -43,6 +43,25 @@ fn bench(c: &mut Criterion) {
                 design.render_sms(&doc).unwrap()
             })
         });
+    }
+    // An SMS-only send composes only what SMS needs (validation + SMS text).
+    let record = sample("C1003");
+    c.bench_function("bill/typical/sms only (compose for sms + sms)", |b| {
+        b.iter(|| {
+            let doc = design
+                .compose_for(black_box(&record), &options, &[Channel::Sms])
+                .unwrap();
+            design.render_sms(&doc).unwrap()
+        })
+    });
+    // Personalization alone: validate the record and evaluate every rule of
+    // the bill (named rules, offer eligibility), variants, offers and plan.
+    for id in ["C1001", "C1003"] {
+        let record = sample(id);
+        c.bench_function(
+            &format!("bill/{id}/decide (validate + all rules + offers + plan)"),
+            |b| b.iter(|| design.decide(black_box(&record), &options).unwrap()),
+        );
     }
     let doc = design.compose(&sample("C1003"), &options).unwrap();
     c.bench_function("bill/typical/email render only", |b| {

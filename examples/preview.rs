@@ -21,22 +21,29 @@ use serde_json::{Value, json};
 use vellum::{ComposeOptions, Date, Design, EmailOptions, PdfOptions, read_records};
 
 struct Args {
+    /// `preview explain`: print why each customer gets what they get.
+    explain: bool,
     jobs: Vec<(PathBuf, PathBuf)>,
     out: PathBuf,
     today: Option<Date>,
 }
 
-const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let mut design = None;
+    let mut explain = false;
     let mut data = None;
     let mut out = PathBuf::from("out");
     let mut today = None;
     while let Some(a) = it.next() {
         match a.as_str() {
             "render" => design = Some(PathBuf::from(it.next().ok_or(USAGE)?)),
+            "explain" => {
+                explain = true;
+                design = Some(PathBuf::from(it.next().ok_or(USAGE)?));
+            }
             "--data" => data = Some(PathBuf::from(it.next().ok_or(USAGE)?)),
             "--out" => out = PathBuf::from(it.next().ok_or(USAGE)?),
             "--today" => {
@@ -67,7 +74,12 @@ fn parse_args() -> Result<Args, String> {
                 .collect()
         }
     };
-    Ok(Args { jobs, out, today })
+    Ok(Args {
+        explain,
+        jobs,
+        out,
+        today,
+    })
 }
 
 /// A folder name for a customer id: customer data never becomes a path.
@@ -186,6 +198,8 @@ fn run(args: &Args) -> Result<bool, String> {
                     entry["bytes"] = bytes;
                     entry["render_ms"] = json!((elapsed.as_secs_f64() * 1e6).round() / 1e3);
                     entry["warnings"] = json!(doc.warnings);
+                    entry["plan"] = json!(doc.plan);
+                    entry["decisions"] = json!(doc.decisions);
                 }
             }
             if errors.is_empty() {
@@ -224,6 +238,79 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// `preview explain`: for each customer, which rules fired, which variant and
+/// offer were chosen and why others were not, the locale, and the channel plan.
+fn explain(args: &Args) -> Result<bool, String> {
+    let options = ComposeOptions { today: args.today };
+    let mut all_ok = true;
+    for (dir, data) in &args.jobs {
+        let design = Design::load(dir).map_err(|e| e.to_string())?;
+        for rec in read_records(data).map_err(|e| e.to_string())? {
+            let id = design.record_id(&rec.value);
+            println!("== {} {id} ({})", design.id(), rec.source);
+            let d = match design.decide(&rec.value, &options) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{}: {e}", rec.source);
+                    all_ok = false;
+                    continue;
+                }
+            };
+            let wanted = d.locale.wanted.as_deref().unwrap_or("(none)");
+            println!(
+                "locale:   {} (wanted {wanted}: {})",
+                d.locale.chosen, d.locale.reason
+            );
+            for r in &d.rules {
+                println!(
+                    "rule:     {} {}  [{}]",
+                    if r.fired { "FIRED   " } else { "not fired" },
+                    r.name,
+                    r.expression
+                );
+            }
+            for v in &d.variants {
+                println!(
+                    "variant:  {} = {} (bucket {} of 100)",
+                    v.group, v.chosen, v.bucket
+                );
+            }
+            for o in &d.offers {
+                println!(
+                    "offer:    slot {}: {}",
+                    o.slot,
+                    o.chosen.as_deref().unwrap_or("(none)")
+                );
+                for c in &o.considered {
+                    println!(
+                        "            {} (priority {}): {}",
+                        c.offer, c.priority, c.reason
+                    );
+                }
+            }
+            let plan: Vec<&str> = d.plan.iter().map(|c| c.name()).collect();
+            println!(
+                "plan:     {}",
+                if plan.is_empty() {
+                    "(no channel!)".to_owned()
+                } else {
+                    plan.join(" -> ")
+                }
+            );
+            for c in &d.channels {
+                println!(
+                    "            {} {}: {}",
+                    if c.kept { "keep" } else { "drop" },
+                    c.channel,
+                    c.reason
+                );
+            }
+            println!();
+        }
+    }
+    Ok(all_ok)
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -232,7 +319,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    let result = if args.explain {
+        explain(&args)
+    } else {
+        run(&args)
+    };
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {

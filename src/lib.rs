@@ -43,18 +43,28 @@
 
 mod batch;
 mod compose;
+pub mod deliver;
 mod design;
 mod error;
+mod ledger;
 mod locale;
+mod message;
 mod personalize;
 mod render;
 
 pub use self::batch::{Record, read_records};
 pub use self::compose::{Bar, Block, Column, ComposeOptions, Document, Span};
+pub use self::deliver::{
+    Communication, DeliveryError, Dispatcher, Ledger, Message, MessageOptions, Transport,
+};
 pub use self::design::shell::{Brand, Colors};
 pub use self::design::{Align, Design, FieldType, Kind, Manifest, Paper, Status, Tone};
 pub use self::error::{Channel, Diagnostic, Error, ErrorKind, FieldProblem, Place, Result};
 pub use self::locale::{Date, SUPPORTED_LOCALES};
+pub use self::personalize::{
+    ChannelDecision, Decisions, LocaleDecision, OfferConsidered, OfferDecision, RuleOutcome,
+    VariantChoice,
+};
 pub use self::render::{
     Email, EmailOptions, Pdf, PdfOptions, PdfStandard, Sms, SmsEncoding, sms_segments,
 };

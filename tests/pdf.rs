@@ -359,7 +359,13 @@ fn temp_design(
     }
     let brand = std::fs::canonicalize("templates/brand").unwrap();
     let toml = std::fs::read_to_string(src.join("design.toml")).unwrap();
-    let toml = format!("brand = {:?}\n{}", brand.to_str().unwrap(), manifest(toml));
+    let offers = std::fs::canonicalize("templates/offers").unwrap();
+    let toml = format!(
+        "brand = {:?}\n{}\n[offers]\nlibrary = {:?}\n",
+        brand.to_str().unwrap(),
+        manifest(toml),
+        offers.to_str().unwrap()
+    );
     std::fs::write(dir.join("design.toml"), toml).unwrap();
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();

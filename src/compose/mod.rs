@@ -6,13 +6,17 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::design::body::{Block as DBlock, Inline, QrSpec};
+use crate::design::body::{Block as DBlock, Cond, Inline, QrSpec};
 use crate::design::fields::{Kind, is_safe_url, money_minor};
 use crate::design::template::{Env, FieldRef, Template, is_truthy, push_clean};
 use crate::design::{Align, Design, Paper, Tone};
 use crate::error::{Channel, Error, ErrorKind, FieldProblem, Result};
 use crate::locale::{Date, DateStyle, currency_digits};
-use crate::personalize::choose_locale;
+use crate::personalize::rules::evaluate;
+use crate::personalize::{
+    Decisions, LocaleDecision, OfferConsidered, OfferDecision, Reach, RuleOutcome, VariantChoice,
+    bucket, channel_plan, choose_locale,
+};
 
 /// Options for composing documents.
 #[derive(Debug, Clone, Default)]
@@ -222,12 +226,46 @@ pub struct Document {
     /// Things the reader of a report should know (locale fallback, removed
     /// control characters, links left out). Never customer data.
     pub warnings: Vec<String>,
+    /// The channels to try for this customer, in order (see [`Decisions`]).
+    pub plan: Vec<Channel>,
+    /// Why this customer gets what they get.
+    pub decisions: Decisions,
+}
+
+/// What personalization decided for one record, in the form composition reads.
+#[derive(Debug, Default)]
+pub(crate) struct Decided {
+    rules: Vec<bool>,
+    /// Chosen variant per group.
+    variants: Vec<String>,
+    /// Chosen offer per slot: id, URL and the channels it may appear in.
+    offers: Vec<(String, Option<ChosenOffer>)>,
+}
+
+#[derive(Debug)]
+struct ChosenOffer {
+    id: String,
+    url: String,
+    channels: Vec<Channel>,
 }
 
 impl Design {
     /// Composes the document for one customer record. A record that does not
     /// fit the declared fields fails with every problem listed.
     pub fn compose(&self, record: &Value, options: &ComposeOptions) -> Result<Document> {
+        self.compose_for(record, options, &[])
+    }
+
+    /// Composes only what `channels` need (all when empty): an SMS-only send
+    /// validates the record and fills the SMS text, and skips the body,
+    /// subject and preheader. The record is validated in full either way.
+    pub fn compose_for(
+        &self,
+        record: &Value,
+        options: &ComposeOptions,
+        channels: &[Channel],
+    ) -> Result<Document> {
+        let wants = |c: Channel| channels.is_empty() || channels.contains(&c);
         let id = record_id(&self.recipient.id, record);
         if !record.is_object() {
             return Err(ErrorKind::Record {
@@ -272,8 +310,10 @@ impl Design {
             .and_then(Value::as_str);
         let (li, warning) = choose_locale(&self.manifest.locales, 0, wanted);
         let loc = &self.localized[li];
-        let mut warnings: Vec<String> = warning.into_iter().collect();
         let today = options.today.unwrap_or_else(crate::locale::today_utc);
+        let (decided, decisions) =
+            self.decide_inner(record, &id, wanted, li, warning.clone(), today)?;
+        let mut warnings: Vec<String> = warning.into_iter().collect();
         let paper = self.manifest.paper.unwrap_or(if loc.tag() == "en-US" {
             Paper::Letter
         } else {
@@ -281,6 +321,7 @@ impl Design {
         });
 
         let mut env = Env {
+            decided: &decided,
             root: record,
             row: None,
             loc,
@@ -294,11 +335,21 @@ impl Design {
             }
             .into()
         };
-        let subject = collapse(&self.subject.to_text(&mut env).map_err(fail)?);
-        let preheader = collapse(&self.preheader.to_text(&mut env).map_err(fail)?);
+        let email_wanted = wants(Channel::Email);
+        let body_wanted = email_wanted || wants(Channel::Print);
+        let (subject, preheader) = if email_wanted {
+            (
+                collapse(&self.subject.to_text(&mut env).map_err(fail)?),
+                collapse(&self.preheader.to_text(&mut env).map_err(fail)?),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         let sms = match &self.sms {
-            Some(t) => Some(t.to_text(&mut env).map_err(fail)?.trim().to_owned()),
-            None => None,
+            Some(t) if wants(Channel::Sms) => {
+                Some(t.to_text(&mut env).map_err(fail)?.trim().to_owned())
+            }
+            _ => None,
         };
         let contact = |f: &Option<FieldRef>, env: &mut Env<'_>| -> Option<String> {
             let v = f.as_ref()?.get(record, None).ok().flatten()?.as_str()?;
@@ -310,7 +361,11 @@ impl Design {
         let name = contact(&self.recipient.name, &mut env);
         let email = contact(&self.recipient.email, &mut env);
         let phone = contact(&self.recipient.phone, &mut env);
-        let blocks = compose_blocks(&self.body, &mut env).map_err(fail)?;
+        let blocks = if body_wanted {
+            compose_blocks(&self.body, &mut env).map_err(fail)?
+        } else {
+            Vec::new()
+        };
         Ok(Document {
             design: self.manifest.id.clone(),
             version: self.manifest.version.clone(),
@@ -328,7 +383,193 @@ impl Design {
             phone,
             blocks,
             warnings,
+            plan: decisions.plan.clone(),
+            decisions,
         })
+    }
+
+    /// Evaluates personalization for one record without composing it: which
+    /// rules fire, the variants, the offers (and why others were not chosen),
+    /// the locale and the channel plan. The record is validated first.
+    pub fn decide(&self, record: &Value, options: &ComposeOptions) -> Result<Decisions> {
+        let id = record_id(&self.recipient.id, record);
+        let currency = self
+            .currency_field
+            .as_ref()
+            .and_then(|f| f.get(record, None).ok().flatten())
+            .and_then(Value::as_str)
+            .unwrap_or(&self.currency)
+            .to_owned();
+        let problems = self.fields.check(record, &currency);
+        if !problems.is_empty() {
+            return Err(ErrorKind::Record {
+                record: id,
+                problems,
+            }
+            .into());
+        }
+        let wanted = self
+            .recipient
+            .locale
+            .as_ref()
+            .and_then(|f| f.get(record, None).ok().flatten())
+            .and_then(Value::as_str);
+        let (li, warning) = choose_locale(&self.manifest.locales, 0, wanted);
+        let today = options.today.unwrap_or_else(crate::locale::today_utc);
+        Ok(self
+            .decide_inner(record, &id, wanted, li, warning, today)?
+            .1)
+    }
+
+    fn decide_inner(
+        &self,
+        record: &Value,
+        id: &str,
+        wanted: Option<&str>,
+        li: usize,
+        warning: Option<String>,
+        today: Date,
+    ) -> Result<(Decided, Decisions)> {
+        let results = evaluate(&self.rules, record).map_err(|p| -> Error {
+            ErrorKind::Record {
+                record: id.to_owned(),
+                problems: vec![p],
+            }
+            .into()
+        })?;
+        let rules = self
+            .rules
+            .iter()
+            .zip(&results)
+            .map(|(r, fired)| RuleOutcome {
+                name: r.name.clone(),
+                expression: r.source.clone(),
+                fired: *fired,
+            })
+            .collect();
+        let mut variants = Vec::with_capacity(self.variants.len());
+        let mut chosen_variants = Vec::with_capacity(self.variants.len());
+        for g in &self.variants {
+            let b = bucket(&g.name, id);
+            let mut acc = 0;
+            let chosen = g.variants.iter().find(|(_, w)| {
+                acc += w;
+                b < acc
+            });
+            let name = chosen
+                .or(g.variants.last())
+                .map(|(n, _)| n.clone())
+                .unwrap_or_default();
+            chosen_variants.push(name.clone());
+            variants.push(VariantChoice {
+                group: g.name.clone(),
+                chosen: name,
+                bucket: b,
+            });
+        }
+        let flag = |ch: &str| -> Option<bool> {
+            let c = self.recipient.consent.as_ref()?;
+            lookup(record, &format!("{c}.{ch}"))?.as_bool()
+        };
+        let present = |f: &Option<FieldRef>| {
+            f.as_ref()
+                .and_then(|f| f.get(record, None).ok().flatten())
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty())
+        };
+        let preferred = self
+            .recipient
+            .preferred_channel
+            .as_ref()
+            .and_then(|f| f.get(record, None).ok().flatten())
+            .and_then(Value::as_str);
+        let (plan, channels) = channel_plan(&Reach {
+            design_channels: &self.manifest.channels,
+            preferred,
+            has_email: present(&self.recipient.email),
+            has_phone: present(&self.recipient.phone),
+            has_address: self.manifest.channels.contains(&Channel::Print),
+            consent: [flag("email"), flag("sms"), flag("print")],
+        });
+        let marketing_ok = flag("marketing") == Some(true);
+        let mut offers = Vec::new();
+        let mut chosen_offers = Vec::new();
+        let mut marketing = false;
+        for slot in &self.slots {
+            let mut considered = Vec::new();
+            let mut chosen: Option<&crate::personalize::offers::Offer> = None;
+            for o in self.offers.iter().filter(|o| o.slots.contains(slot)) {
+                let reason = if chosen.is_some() {
+                    "a higher-priority offer was chosen".to_owned()
+                } else if o.valid_from.is_some_and(|d| today < d) {
+                    "not valid yet".to_owned()
+                } else if o.valid_until.is_some_and(|d| today > d) {
+                    "expired".to_owned()
+                } else if o.marketing && !marketing_ok {
+                    "marketing offer: the customer has not consented to marketing".to_owned()
+                } else if let Some(ri) = o.rule
+                    && !results[ri]
+                {
+                    format!("its rule did not fire: {}", self.rules[ri].source)
+                } else if !o.channels.is_empty() && !o.channels.iter().any(|c| plan.contains(c)) {
+                    "none of its channels is in the customer's plan".to_owned()
+                } else {
+                    chosen = Some(o);
+                    "chosen: highest-priority eligible offer".to_owned()
+                };
+                considered.push(OfferConsidered {
+                    offer: o.id.clone(),
+                    priority: o.priority,
+                    reason,
+                });
+            }
+            marketing |= chosen.is_some_and(|o| o.marketing);
+            offers.push(OfferDecision {
+                slot: slot.clone(),
+                chosen: chosen.map(|o| o.id.clone()),
+                considered,
+            });
+            chosen_offers.push((
+                slot.clone(),
+                chosen.map(|o| ChosenOffer {
+                    id: o.id.clone(),
+                    url: o.url.clone(),
+                    channels: o.channels.clone(),
+                }),
+            ));
+        }
+        let chosen_tag = self.manifest.locales[li].clone();
+        let reason = match (&warning, wanted) {
+            (Some(w), _) => w.clone(),
+            (None, None) => "no preference: the design's default".to_owned(),
+            (None, Some(w))
+                if w.eq_ignore_ascii_case(&chosen_tag)
+                    || w.replace('_', "-").eq_ignore_ascii_case(&chosen_tag) =>
+            {
+                "the customer's preference".to_owned()
+            }
+            (None, Some(_)) => "closest offered locale of the same language".to_owned(),
+        };
+        let locale = LocaleDecision {
+            wanted: wanted.map(|w| w.chars().filter(|c| !c.is_control()).take(35).collect()),
+            chosen: chosen_tag,
+            reason,
+        };
+        let decisions = Decisions {
+            locale,
+            rules,
+            variants,
+            offers,
+            plan,
+            channels,
+            marketing,
+        };
+        let decided = Decided {
+            rules: results,
+            variants: chosen_variants,
+            offers: chosen_offers,
+        };
+        Ok((decided, decisions))
     }
 
     /// The id of a record as reports name it: the `[recipient] id` field, or
@@ -336,6 +577,11 @@ impl Design {
     pub fn record_id(&self, record: &Value) -> String {
         record_id(&self.recipient.id, record)
     }
+}
+
+/// The value at a dotted path of a record.
+fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |cur, seg| cur.get(seg))
 }
 
 fn record_err(id: &str, path: &str, msg: &str) -> Error {
@@ -441,13 +687,68 @@ fn compose_block(b: &DBlock, env: &mut Env<'_>, out: &mut Vec<Block>) -> Result<
             src: src.clone(),
             alt: alt.clone(),
         },
+        DBlock::Variant {
+            group,
+            value,
+            blocks,
+        } => {
+            if env.decided.variants.get(*group) == Some(value) {
+                for b in blocks {
+                    compose_block(b, env, out)?;
+                }
+            }
+            return Ok(());
+        }
+        DBlock::Offer { slot } => {
+            let chosen = env
+                .decided
+                .offers
+                .iter()
+                .find(|(s, _)| s == slot)
+                .and_then(|(_, o)| o.as_ref());
+            if let Some(offer) = chosen {
+                let args = fluent_bundle::FluentArgs::new();
+                let msg = |part: &str| {
+                    env.loc
+                        .message(&format!("offer-{}-{part}", offer.id), &args)
+                };
+                let block = Block::Notice {
+                    tone: Tone::Success,
+                    blocks: vec![
+                        Block::Heading {
+                            level: 3,
+                            content: vec![Span::Text { text: msg("title") }],
+                        },
+                        Block::Paragraph {
+                            content: vec![Span::Text { text: msg("text") }],
+                        },
+                        Block::Button {
+                            text: msg("cta"),
+                            href: offer.url.clone(),
+                        },
+                    ],
+                };
+                out.push(if offer.channels.is_empty() {
+                    block
+                } else {
+                    Block::Only {
+                        channels: offer.channels.clone(),
+                        blocks: vec![block],
+                    }
+                });
+            }
+            return Ok(());
+        }
         DBlock::If {
-            field,
+            cond,
             negate,
             then,
             otherwise,
         } => {
-            let truthy = field.get(env.root, None)?.is_some_and(is_truthy);
+            let truthy = match cond {
+                Cond::Field(field) => field.get(env.root, None)?.is_some_and(is_truthy),
+                Cond::Rule(i) => env.decided.rules.get(*i).copied().unwrap_or(false),
+            };
             for b in if truthy != *negate { then } else { otherwise } {
                 compose_block(b, env, out)?;
             }

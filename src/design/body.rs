@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use super::VariantGroup;
 use super::template::{FieldRef, Scope, SrcMap, Template, resolve_field};
 use crate::error::{Channel, Diagnostic, Place};
+use crate::personalize::rules::Rule;
 
 /// Inline content of a design: text with placeholders, emphasis and links.
 #[derive(Debug, Clone)]
@@ -74,8 +76,25 @@ pub(crate) enum QrSpec {
     },
 }
 
+/// What a `::: if` tests.
+#[derive(Debug, Clone)]
+pub(crate) enum Cond {
+    /// A field's truthiness.
+    Field(FieldRef),
+    /// A rule (named, or an inline CEL expression), by index in the design's rules.
+    Rule(usize),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum Block {
+    Variant {
+        group: usize,
+        value: String,
+        blocks: Vec<Block>,
+    },
+    Offer {
+        slot: String,
+    },
     Heading {
         level: u8,
         content: Vec<Inline>,
@@ -91,7 +110,7 @@ pub(crate) enum Block {
         alt: String,
     },
     If {
-        field: FieldRef,
+        cond: Cond,
         negate: bool,
         then: Vec<Block>,
         otherwise: Vec<Block>,
@@ -141,6 +160,11 @@ pub(crate) struct BodyParser<'a, 'b> {
     fragments: HashMap<String, Vec<Block>>,
     stack: Vec<String>,
     pub addresses: usize,
+    /// Named rules on the way in; inline conditions are added.
+    pub rules: Vec<Rule>,
+    pub variants: &'a [VariantGroup],
+    /// Offer slots the body declares.
+    pub slots: Vec<String>,
 }
 
 struct Cursor<'t> {
@@ -164,7 +188,8 @@ enum End {
     Eof,
 }
 
-const CONTAINERS: [&str; 7] = [
+const CONTAINERS: [&str; 8] = [
+    "variant",
     "if",
     "unless",
     "only",
@@ -183,6 +208,9 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             fragments: HashMap::new(),
             stack: Vec::new(),
             addresses: 0,
+            rules: Vec::new(),
+            variants: &[],
+            slots: Vec::new(),
         }
     }
 
@@ -507,28 +535,86 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             }
             return match name.as_str() {
                 "if" | "unless" => {
-                    check_attrs(self, &[], true);
-                    let [field] = args.bare.as_slice() else {
+                    // The condition is a rule name, a field, or a CEL expression.
+                    let src = rest.trim().strip_prefix(name.as_str()).unwrap_or("").trim();
+                    let cond_place = place.offset(4 + name.len());
+                    if src.is_empty() {
                         self.diags.push(Diagnostic::new(
                             place,
-                            format!(
-                                "`::: {name}` takes one field, e.g. `::: {name} account.overdue`"
-                            ),
+                            format!("`::: {name}` needs a condition: a field, a rule name or an expression"),
                         ));
                         return None;
+                    }
+                    let is_path = src
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '.' || c == '_' || c == '-');
+                    let cond = if let Some(i) = self.rules.iter().position(|r| r.name == src) {
+                        Cond::Rule(i)
+                    } else if is_path {
+                        Cond::Field(resolve_field(
+                            self.scope,
+                            src,
+                            &cond_place,
+                            &mut self.diags,
+                            true,
+                        )?)
+                    } else {
+                        let rule_name = format!(
+                            "{}:{}",
+                            cond_place.file.rsplit('/').next().unwrap_or(""),
+                            cond_place.line
+                        );
+                        let rule = Rule::compile(
+                            &rule_name,
+                            src,
+                            &cond_place,
+                            self.scope.fields,
+                            &mut self.diags,
+                        )?;
+                        self.rules.push(rule);
+                        Cond::Rule(self.rules.len() - 1)
                     };
-                    let f = resolve_field(
-                        self.scope,
-                        field,
-                        &place.offset(4 + name.len()),
-                        &mut self.diags,
-                        true,
-                    )?;
                     Some(Block::If {
-                        field: f,
+                        cond,
                         negate: name == "unless",
                         then,
                         otherwise,
+                    })
+                }
+                "variant" => {
+                    let [(group, value)] = args.named.as_slice() else {
+                        self.diags.push(Diagnostic::new(
+                            place,
+                            "write `::: variant GROUP=NAME`, e.g. `::: variant greeting=friendly`",
+                        ));
+                        return None;
+                    };
+                    let Some(gi) = self.variants.iter().position(|g| g.name == *group) else {
+                        self.diags.push(
+                            Diagnostic::new(place, format!("unknown variant group `{group}`"))
+                                .hint("declare it in design.toml: [variants.NAME] a = 50, b = 50"),
+                        );
+                        return None;
+                    };
+                    if !self.variants[gi].variants.iter().any(|(v, _)| v == value) {
+                        let known: Vec<&str> = self.variants[gi]
+                            .variants
+                            .iter()
+                            .map(|(v, _)| v.as_str())
+                            .collect();
+                        self.diags.push(
+                            Diagnostic::new(
+                                place,
+                                format!("variant group `{group}` has no variant `{value}`"),
+                            )
+                            .hint(format!("variants: {}", known.join(", "))),
+                        );
+                        return None;
+                    }
+                    Some(Block::Variant {
+                        group: gi,
+                        value: value.clone(),
+                        blocks: then,
                     })
                 }
                 "only" => {
@@ -659,6 +745,19 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                     ));
                 }
                 Some(Block::Address(out))
+            }
+            "offer" => {
+                check_attrs(self, &["slot"], false);
+                let Some(slot) = attr(&args, "slot") else {
+                    self.diags
+                        .push(Diagnostic::new(place, "`::: offer` needs slot=NAME"));
+                    return None;
+                };
+                if !lines.is_empty() {
+                    self.diags.push(Diagnostic::new(place.clone(), "`::: offer` has no content of its own").hint("offers come from the offer library; close the slot with `:::` on the next line"));
+                }
+                self.slots.push(slot.clone());
+                Some(Block::Offer { slot })
             }
             "button" | "signature" | "qr" | "chart" => {
                 self.slots(cur, &place, &name, &args, &lines)
@@ -962,6 +1061,9 @@ impl<'a, 'b> BodyParser<'a, 'b> {
                 fragments: HashMap::new(),
                 stack: Vec::new(),
                 addresses: 0,
+                rules: Vec::new(),
+                variants: self.variants,
+                slots: Vec::new(),
             };
             let r = rcells.iter().map(|c| p.inline(rmap, c.clone())).collect();
             self.diags.append(&mut p.diags);
@@ -1052,7 +1154,7 @@ impl<'a, 'b> BodyParser<'a, 'b> {
     }
 }
 
-const KNOWN: &str = "components: if, unless, else, only, notice, small, remittance, table, summary, references, address, button, chart, qr, signature";
+const KNOWN: &str = "components: if, unless, else, variant, offer, only, notice, small, remittance, table, summary, references, address, button, chart, qr, signature";
 
 fn push_text(out: &mut Vec<Inline>, t: Template) {
     if let Some(Inline::Text(prev)) = out.last_mut() {

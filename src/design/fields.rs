@@ -86,16 +86,24 @@ impl FieldType {
 #[derive(Debug, Default)]
 pub(crate) struct Fields {
     map: HashMap<String, FieldType>,
-    /// Paths in declaration order, parents before children, for validation.
+    /// Paths sorted, parents before children.
     order: Vec<String>,
+    tree: Vec<Node>,
 }
 
 /// The result of looking a path up among the declared fields.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Lookup {
     Field(FieldType),
     /// A prefix of declared fields: a record, not a value.
     Group,
     Unknown,
+}
+
+impl Lookup {
+    pub(crate) fn is_known(self) -> bool {
+        !matches!(self, Lookup::Unknown)
+    }
 }
 
 impl Fields {
@@ -107,6 +115,7 @@ impl Fields {
     pub(crate) fn finish(&mut self) {
         // A stable, readable order for reports: by path.
         self.order.sort();
+        self.tree = build_tree(&self.map, "", false);
     }
 
     pub(crate) fn lookup(&self, path: &str) -> Lookup {
@@ -155,102 +164,126 @@ impl Fields {
     /// Checks a record against every declared field and returns every problem.
     pub(crate) fn check(&self, record: &Value, currency: &str) -> Vec<FieldProblem> {
         let mut problems = Vec::new();
-        for path in &self.order {
-            if self.enclosing_list(path).is_some() {
-                continue; // checked with its list
+        match record {
+            Value::Object(obj) => {
+                check_nodes(&self.tree, obj, currency, &mut Vec::new(), &mut problems)
             }
-            self.check_path(record, path, path, currency, &mut problems);
+            _ => problems.push(problem("(record)", "expected a JSON object")),
         }
         problems
     }
+}
 
-    fn check_path(
-        &self,
-        base: &Value,
-        rel: &str,
-        full: &str,
-        currency: &str,
-        out: &mut Vec<FieldProblem>,
-    ) {
-        let ty = self.map[full];
-        // Missing parents are reported once, at the parent.
-        let mut cur = base;
-        let segs: Vec<&str> = rel.split('.').collect();
-        for (i, seg) in segs.iter().enumerate() {
-            match cur {
-                Value::Object(m) => match m.get(*seg) {
-                    Some(v) => cur = v,
-                    None => {
-                        if !ty.optional && !self.ancestor_optional(full) {
-                            // A missing record is reported once, at the record.
-                            let missing = full
-                                .split('.')
-                                .take(full.split('.').count() - (segs.len() - i - 1))
-                                .collect::<Vec<_>>()
-                                .join(".");
-                            if !out.iter().any(|p| p.path == missing) {
-                                out.push(problem(&missing, "missing field"));
-                            }
-                        }
-                        return;
-                    }
-                },
-                Value::Null => return,
-                _ => {
-                    out.push(problem(
-                        full,
-                        &format!("`{}` is not a record", segs[..i].join(".")),
-                    ));
-                    return;
-                }
+/// The declared fields as a tree, built once at load, so that checking a
+/// record walks record and schema together without allocating.
+#[derive(Debug, Default)]
+pub(crate) struct Node {
+    name: Box<str>,
+    full: Box<str>,
+    /// `None` for a group that is only implied by its children (`customer`).
+    ty: Option<FieldType>,
+    /// A missing value is an error: declared required, or a group holding a
+    /// required field (and no optional ancestor).
+    required: bool,
+    children: Vec<Node>,
+}
+
+fn build_tree(map: &HashMap<String, FieldType>, prefix: &str, optional_above: bool) -> Vec<Node> {
+    let mut names: Vec<&str> = map
+        .keys()
+        .filter_map(|k| {
+            let rest = if prefix.is_empty() {
+                Some(k.as_str())
+            } else {
+                k.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
+            };
+            rest.map(|r| r.split('.').next().unwrap_or(r))
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let full = if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let ty = map.get(&full).copied();
+            let optional = optional_above || ty.is_some_and(|t| t.optional);
+            let children = build_tree(map, &full, optional);
+            let required = match ty {
+                Some(t) => !t.optional && !optional_above,
+                None => children.iter().any(|c| c.required),
+            };
+            Node {
+                name: name.into(),
+                full: full.into(),
+                ty,
+                required,
+                children,
             }
-        }
-        if cur.is_null() {
-            if !ty.optional {
-                out.push(problem(full, "missing field (null)"));
-            }
-            return;
-        }
-        if let Some(msg) = check_value(ty.kind, cur, currency) {
-            out.push(problem(full, &msg));
-            return;
-        }
-        if ty.kind == Kind::List {
-            let children: Vec<&String> = self
-                .order
-                .iter()
-                .filter(|p| p.strip_prefix(full).is_some_and(|r| r.starts_with('.')))
-                .collect();
-            for (i, entry) in cur.as_array().into_iter().flatten().enumerate() {
-                if !entry.is_object() {
-                    out.push(problem(&format!("{full}[{i}]"), "expected a record"));
-                    continue;
-                }
-                for child in &children {
-                    if self.enclosing_list(child) != Some(full) {
-                        continue;
-                    }
-                    let rel = &child[full.len() + 1..];
-                    let mut sub = Vec::new();
-                    self.check_path(entry, rel, child, currency, &mut sub);
-                    for mut p in sub {
-                        p.path = p.path.replacen(full, &format!("{full}[{i}]"), 1);
-                        out.push(p);
-                    }
-                }
-            }
+        })
+        .collect()
+}
+
+/// `items.amount` inside entry 3 of `items` is reported as `items[3].amount`.
+fn shown_path(full: &str, lists: &[(&str, usize)]) -> String {
+    let mut path = full.to_owned();
+    for (list, i) in lists.iter().rev() {
+        if path.starts_with(list) {
+            path = format!("{list}[{i}]{}", &path[list.len()..]);
         }
     }
+    path
+}
 
-    fn ancestor_optional(&self, path: &str) -> bool {
-        let mut end = path.len();
-        while let Some(dot) = path[..end].rfind('.') {
-            if self.map.get(&path[..dot]).is_some_and(|t| t.optional) {
-                return true;
+fn check_nodes<'n>(
+    nodes: &'n [Node],
+    obj: &serde_json::Map<String, Value>,
+    currency: &str,
+    lists: &mut Vec<(&'n str, usize)>,
+    out: &mut Vec<FieldProblem>,
+) {
+    for node in nodes {
+        let v = match obj.get(&*node.name) {
+            None | Some(Value::Null) => {
+                if node.required {
+                    out.push(problem(&shown_path(&node.full, lists), "missing field"));
+                }
+                continue;
             }
-            end = dot;
+            Some(v) => v,
+        };
+        match node.ty {
+            Some(t) => {
+                if let Some(msg) = check_value(t.kind, v, currency) {
+                    out.push(problem(&shown_path(&node.full, lists), &msg));
+                    continue;
+                }
+                if t.kind == Kind::List {
+                    for (i, entry) in v.as_array().into_iter().flatten().enumerate() {
+                        lists.push((&node.full, i));
+                        match entry {
+                            Value::Object(e) => {
+                                check_nodes(&node.children, e, currency, lists, out)
+                            }
+                            _ => out
+                                .push(problem(&shown_path(&node.full, lists), "expected a record")),
+                        }
+                        lists.pop();
+                    }
+                }
+            }
+            None => match v {
+                Value::Object(o) => check_nodes(&node.children, o, currency, lists, out),
+                _ => out.push(problem(
+                    &shown_path(&node.full, lists),
+                    &format!("expected a record, found {}", describe(v)),
+                )),
+            },
         }
-        false
     }
 }
 

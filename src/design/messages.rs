@@ -129,6 +129,7 @@ impl Messages {
         design_shown: &str,
         brand_dir: &Path,
         brand_shown: &str,
+        extra: &[(&Path, &str)],
         tags: &[String],
         diags: &mut Vec<Diagnostic>,
     ) -> (Messages, Vec<Localized>) {
@@ -168,6 +169,21 @@ impl Messages {
                     ids.entry(k).or_insert(v);
                 }
             }
+            // Further libraries (the offers), after the design and the brand.
+            for (dir, shown) in extra {
+                let path = dir.join("locales").join(format!("{tag}.ftl"));
+                if !path.exists() {
+                    continue;
+                }
+                if let Some((res, lib_ids)) =
+                    load_ftl(&path, &format!("{shown}/locales/{tag}.ftl"), diags)
+                {
+                    let _ = bundle.add_resource(res);
+                    for (k, v) in lib_ids {
+                        ids.entry(k).or_insert(v);
+                    }
+                }
+            }
             if let Some(formats) = Formats::new(tag) {
                 localized.push(Localized::new(formats, bundle));
             }
@@ -178,6 +194,11 @@ impl Messages {
             });
         }
         (messages, localized)
+    }
+
+    /// Whether message `id` exists in every locale.
+    pub(crate) fn has_everywhere(&self, id: &str) -> bool {
+        self.locales.iter().all(|l| l.ids.contains_key(id))
     }
 
     /// Checks a `{{t "id" ...}}` at `place`: the message exists in every

@@ -72,6 +72,12 @@ struct ManifestToml {
     #[serde(default)]
     print: PrintToml,
     fields: Spanned<std::collections::BTreeMap<String, Spanned<String>>>,
+    #[serde(default)]
+    rules: std::collections::BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    variants: std::collections::BTreeMap<String, Spanned<std::collections::BTreeMap<String, u32>>>,
+    #[serde(default)]
+    offers: OffersToml,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +88,14 @@ struct RecipientToml {
     email: Option<Spanned<String>>,
     phone: Option<Spanned<String>>,
     locale: Option<Spanned<String>>,
+    preferred_channel: Option<Spanned<String>>,
+    consent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct OffersToml {
+    library: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +154,16 @@ pub(crate) struct Recipient {
     pub email: Option<FieldRef>,
     pub phone: Option<FieldRef>,
     pub locale: Option<FieldRef>,
+    pub preferred_channel: Option<FieldRef>,
+    /// A record with bools `email`, `sms`, `print`, `marketing`.
+    pub consent: Option<String>,
+}
+
+/// A variant group: names and weights (percent of customers).
+#[derive(Debug)]
+pub(crate) struct VariantGroup {
+    pub name: String,
+    pub variants: Vec<(String, u32)>,
 }
 
 /// A design, loaded and checked: parse once, render many. `Send + Sync`, so
@@ -160,6 +184,12 @@ pub struct Design {
     pub(crate) currency_field: Option<FieldRef>,
     pub(crate) brand: Brand,
     pub(crate) shell: Shell,
+    /// Named rules, inline body conditions and offer eligibility rules.
+    pub(crate) rules: Vec<crate::personalize::rules::Rule>,
+    pub(crate) variants: Vec<VariantGroup>,
+    pub(crate) offers: Vec<crate::personalize::offers::Offer>,
+    /// Offer slots of the body.
+    pub(crate) slots: Vec<String>,
     /// The print engine (fonts, frame, brand files), built on first PDF render.
     pub(crate) print: std::sync::OnceLock<
         std::result::Result<std::sync::Arc<crate::render::pdf::world::Engine>, String>,
@@ -363,7 +393,65 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let bshown = normalize(&bshown);
     let brand = Brand::load(&brand_dir, &bshown, diags);
 
-    let (messages, localized) = Messages::load(dir, dshown, &brand_dir, &bshown, &locales, diags);
+    let offers_rel = m
+        .offers
+        .library
+        .clone()
+        .unwrap_or_else(|| "../offers".to_owned());
+    let offers_dir = dir.join(&offers_rel);
+    let offers_shown = normalize(&shown(&Path::new(dshown).join(&offers_rel)));
+    let (messages, localized) = Messages::load(
+        dir,
+        dshown,
+        &brand_dir,
+        &bshown,
+        &[(offers_dir.as_path(), offers_shown.as_str())],
+        &locales,
+        diags,
+    );
+    // Named rules, then variants: the body may refer to both.
+    let mut rules = Vec::new();
+    for (name, src) in &m.rules {
+        let place = string_start(&mfile, &text, src.span());
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            diags.push(Diagnostic::new(
+                place.clone(),
+                format!("rule name `{name}` must be letters, digits and _"),
+            ));
+        }
+        if fields.lookup(name).is_known() {
+            diags.push(
+                Diagnostic::new(
+                    place.clone(),
+                    format!("rule `{name}` has the name of a field"),
+                )
+                .hint("give rules names that are not field names"),
+            );
+        }
+        if let Some(r) =
+            crate::personalize::rules::Rule::compile(name, src.get_ref(), &place, &fields, diags)
+        {
+            rules.push(r);
+        }
+    }
+    let mut variants = Vec::new();
+    for (name, weights) in &m.variants {
+        let total: u32 = weights.get_ref().values().sum();
+        if total != 100 {
+            diags.push(Diagnostic::new(
+                at(weights.span()),
+                format!("the weights of variant group `{name}` add up to {total}, not 100"),
+            ));
+        }
+        variants.push(VariantGroup {
+            name: name.clone(),
+            variants: weights
+                .get_ref()
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        });
+    }
     let scope = Scope {
         fields: &fields,
         messages: &messages,
@@ -381,6 +469,23 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let email = opt(&m.recipient.email, diags);
     let phone = opt(&m.recipient.phone, diags);
     let locale_field = opt(&m.recipient.locale, diags);
+    let preferred_channel = opt(&m.recipient.preferred_channel, diags);
+    let consent = m.recipient.consent.as_ref().map(|c| c.get_ref().clone());
+    if let Some(c) = &m.recipient.consent {
+        for ch in ["email", "sms", "print", "marketing"] {
+            if let Some(t) = fields.get(&format!("{}.{ch}", c.get_ref()))
+                && t.kind != Kind::Bool
+            {
+                diags.push(Diagnostic::new(
+                    at(c.span()),
+                    format!("consent field `{}.{ch}` must be a bool", c.get_ref()),
+                ));
+            }
+        }
+        if !matches!(fields.lookup(c.get_ref()), fields::Lookup::Group) {
+            diags.push(Diagnostic::new(at(c.span()), format!("consent `{}` must be a record of bools (email, sms, print, marketing) declared in [fields]", c.get_ref())));
+        }
+    }
     if channels.contains(&Channel::Email) && m.recipient.email.is_none() {
         diags.push(Diagnostic::new(
             Place::new(&mfile, 1, 1),
@@ -461,7 +566,38 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         brand_shown: &bshown,
     };
     let mut parser = BodyParser::new(&scope, &folders);
+    parser.rules = rules;
+    parser.variants = &variants;
     let body = parser.parse_file(&body_text, &bfile);
+    let mut rules = std::mem::take(&mut parser.rules);
+    let slots = std::mem::take(&mut parser.slots);
+    let offers = crate::personalize::offers::load(
+        &offers_dir,
+        &offers_shown,
+        &slots,
+        &fields,
+        &mut rules,
+        diags,
+    );
+    let mut slots = slots;
+    slots.dedup();
+    for o in &offers {
+        for part in ["title", "text", "cta"] {
+            let id = format!("offer-{}-{part}", o.id);
+            if !messages.has_everywhere(&id) {
+                diags.push(
+                    Diagnostic::new(
+                        Place::new(&format!("{offers_shown}/offers.toml"), 1, 1),
+                        format!(
+                            "offer `{}` has no message `{id}` in every locale of the design",
+                            o.id
+                        ),
+                    )
+                    .hint(format!("add it to {offers_shown}/locales/<locale>.ftl")),
+                );
+            }
+        }
+    }
     diags.append(&mut parser.diags);
     if channels.contains(&Channel::Print) && parser.addresses == 0 {
         diags.push(
@@ -504,11 +640,17 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
             email,
             phone,
             locale: locale_field,
+            preferred_channel,
+            consent,
         },
         currency,
         currency_field,
         brand: brand?,
         shell: shell?,
+        rules,
+        variants,
+        offers,
+        slots,
         print: std::sync::OnceLock::new(),
     })
 }

@@ -643,6 +643,8 @@ pub(crate) struct Env<'a> {
     pub currency: &'a str,
     /// Warnings for the record (e.g. removed bidi controls), never data itself.
     pub warnings: &'a mut Vec<String>,
+    /// Rule results, variants and offers decided for this record.
+    pub decided: &'a crate::compose::Decided,
 }
 
 /// A value an expression produced.

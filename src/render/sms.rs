@@ -36,8 +36,27 @@ const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæ
 /// GSM 03.38 extension table: two septets each (escape + character).
 const GSM_EXT: &str = "^{}\\[~]|€\u{0C}";
 
+/// Which ASCII characters are in the GSM-7 basic set (all printable ASCII but
+/// the extension characters and the backtick).
+const GSM_ASCII: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0x20;
+    while c < 0x7f {
+        t[c] = !matches!(
+            c as u8,
+            b'^' | b'{' | b'}' | b'\\' | b'[' | b'~' | b']' | b'|' | b'`'
+        );
+        c += 1;
+    }
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
 fn gsm_cost(c: char) -> Option<u32> {
-    if GSM_BASIC.contains(c) {
+    if (c as u32) < 128 && GSM_ASCII[c as usize] {
+        Some(1)
+    } else if GSM_BASIC.contains(c) {
         Some(1)
     } else if GSM_EXT.contains(c) {
         Some(2)
@@ -148,6 +167,14 @@ impl Design {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_table_matches_the_alphabet() {
+        for b in 0u8..128 {
+            let c = b as char;
+            assert_eq!(GSM_ASCII[b as usize], GSM_BASIC.contains(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn counting() {

@@ -56,3 +56,5 @@ signoff = Ihr Northwind-Energy-Team
 fine-print-reading = Ihr Verbrauch wird aus den Zählerständen zu Beginn und am Ende des Abrechnungszeitraums ermittelt. Geschätzte Zählerstände werden mit der nächsten Rechnung automatisch korrigiert, sobald ein abgelesener Wert vorliegt.
 fine-print-complaints = Haben Sie Fragen zu dieser Rechnung oder möchten Sie Einwände erheben, wenden Sie sich bitte innerhalb von sechs Wochen nach dem Rechnungsdatum an uns. Können wir Ihre Beschwerde nicht klären, können Sie sich kostenfrei an die Schlichtungsstelle Energie wenden.
 fine-print-payment = Der Rechnungsbetrag ist ohne Abzug bis zum Fälligkeitsdatum zu zahlen. Für Mahnungen können wir angemessene Mahngebühren berechnen. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg.
+
+greeting-friendly = Hallo { $name },

@@ -56,3 +56,5 @@ signoff = The Northwind Energy team
 fine-print-reading = Your usage is worked out from the meter readings at the start and end of the billing period. Estimated readings will be corrected automatically on your next bill once we have an actual reading.
 fine-print-complaints = If you have a question about this bill or would like to dispute it, please contact us within six weeks of the bill date. If we cannot resolve your complaint, you can refer it to the energy ombudsman free of charge.
 fine-print-payment = Payment is due in full by the date shown. We may apply a reasonable charge for reminders about overdue balances. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg, Germany.
+
+greeting-friendly = Hello { $first_name },

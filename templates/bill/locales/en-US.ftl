@@ -56,3 +56,5 @@ signoff = The Northwind Energy team
 fine-print-reading = Your usage is calculated from the meter readings at the start and end of the billing period. Estimated readings are corrected automatically on your next bill once an actual reading is available.
 fine-print-complaints = If you have a question about this bill or wish to dispute it, please contact us within six weeks of the invoice date. If we cannot resolve your complaint, you may refer it to your state public utility commission.
 fine-print-payment = Payment is due in full by the due date. A reasonable late fee may be charged on overdue balances. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg, Germany.
+
+greeting-friendly = Hi { $first_name },

@@ -56,3 +56,5 @@ signoff = L’équipe Northwind Energy
 fine-print-reading = Votre consommation est calculée à partir des index relevés au début et à la fin de la période de facturation. Les index estimés sont automatiquement corrigés sur votre prochaine facture dès qu’un relevé réel est disponible.
 fine-print-complaints = Pour toute question ou contestation concernant cette facture, contactez-nous dans un délai de six semaines à compter de sa date d’émission. Si votre réclamation n’aboutit pas, vous pouvez saisir gratuitement le médiateur de l’énergie.
 fine-print-payment = La facture est payable sans escompte à la date d’échéance. Des frais de relance raisonnables peuvent être appliqués en cas de retard de paiement. Northwind Energy GmbH, Hafenstraße 12, 20457 Hambourg, Allemagne.
+
+greeting-friendly = Bonjour { $name },

@@ -56,3 +56,5 @@ signoff = Northwind Energy 团队
 fine-print-reading = 您的用电量根据计费周期开始和结束时的电表读数计算。如读数为估算值，我们将在获得实际读数后于下期账单中自动更正。
 fine-print-complaints = 如您对本账单有任何疑问或异议，请在账单日期起六周内与我们联系。如我们未能妥善解决您的投诉，您可以免费向能源投诉调解机构申请调解。
 fine-print-payment = 请于付款截止日期前全额支付账单金额。逾期付款时，我们可能收取合理的催缴费用。Northwind Energy GmbH，Hafenstraße 12，20457 Hamburg，德国。
+
+greeting-friendly = { $name }，您好！

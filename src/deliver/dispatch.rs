@@ -1,0 +1,653 @@
+//! The dispatcher: ledger, retries, fallback, respect.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use super::{Body, DeliveryError, Receipt, Transport};
+use crate::error::Channel;
+use crate::ledger::{Begin, Ledger};
+use crate::message::{Communication, Message};
+
+/// Retries of transient failures: exponential backoff with jitter.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts per channel, the first included (at least 1).
+    pub max_attempts: u32,
+    /// Delay before the first retry.
+    pub initial_delay: Duration,
+    /// Longest delay.
+    pub max_delay: Duration,
+    /// Factor between delays.
+    pub multiplier: f64,
+    /// Randomize each delay to between half and all of it, so many failed
+    /// messages do not retry in lockstep.
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 5,
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+            multiplier: 2.0,
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay after failed attempt `n` (1-based).
+    pub fn delay(&self, n: u32) -> Duration {
+        let base =
+            self.initial_delay.as_secs_f64() * self.multiplier.powi(n.saturating_sub(1) as i32);
+        let base = base.min(self.max_delay.as_secs_f64());
+        let f = if self.jitter {
+            0.5 + fastrand::f64() * 0.5
+        } else {
+            1.0
+        };
+        Duration::from_secs_f64(base * f)
+    }
+}
+
+/// Quiet hours for SMS in the customer's local time, e.g. 21:00 to 08:00.
+#[derive(Debug, Clone, Copy)]
+pub struct QuietHours {
+    /// Start, minutes after local midnight.
+    pub start_minute: u16,
+    /// End, minutes after local midnight (may be before the start: overnight).
+    pub end_minute: u16,
+}
+
+impl QuietHours {
+    /// Quiet from `start_hour`:00 to `end_hour`:00 local time.
+    pub fn hours(start_hour: u16, end_hour: u16) -> QuietHours {
+        QuietHours {
+            start_minute: start_hour * 60,
+            end_minute: end_hour * 60,
+        }
+    }
+
+    fn contains(&self, minute: u16) -> bool {
+        if self.start_minute <= self.end_minute {
+            (self.start_minute..self.end_minute).contains(&minute)
+        } else {
+            minute >= self.start_minute || minute < self.end_minute
+        }
+    }
+}
+
+/// At most `max` communications per customer within `period`, across channels.
+#[derive(Debug, Clone, Copy)]
+pub struct FrequencyCap {
+    /// Most communications.
+    pub max: u32,
+    /// The window.
+    pub period: Duration,
+    /// Count and cap only marketing communications (bills always go out).
+    pub marketing_only: bool,
+}
+
+/// What the dispatcher respects (DESIGN.md invariant 7).
+#[derive(Debug, Clone, Default)]
+pub struct Respect {
+    /// No SMS in these local hours.
+    pub sms_quiet_hours: Option<QuietHours>,
+    /// The frequency cap.
+    pub frequency_cap: Option<FrequencyCap>,
+}
+
+/// What the dispatcher needs to know about the customer for one communication.
+#[derive(Debug, Clone, Default)]
+pub struct Audience {
+    /// Channels on which the customer consented to marketing.
+    pub marketing_consent: Vec<Channel>,
+    /// The customer's UTC offset in minutes (for quiet hours); `None` means UTC.
+    pub utc_offset_minutes: Option<i32>,
+}
+
+/// One attempt, as reported for an undeliverable communication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttemptReport {
+    /// Channel.
+    pub channel: Channel,
+    /// Backend (`-` when no backend was tried).
+    pub backend: String,
+    /// Why it failed.
+    pub reason: String,
+    /// Transient or permanent.
+    pub transient: bool,
+}
+
+/// The end of one communication's delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Delivered on `channel`.
+    Delivered {
+        /// The channel that took it.
+        channel: Channel,
+        /// The backend's receipt.
+        receipt: Receipt,
+        /// Attempts made in this call, all channels.
+        attempts: u32,
+        /// Sent again after an interrupted attempt: may have arrived twice.
+        possibly_duplicated: bool,
+        /// Channels tried before it, with their failures.
+        failed_before: Vec<AttemptReport>,
+    },
+    /// The ledger says it was delivered before; nothing sent.
+    AlreadyDelivered {
+        /// The channel it was delivered on.
+        channel: Channel,
+    },
+    /// Held back; recorded with the reasons. Send again later (quiet hours) or never.
+    Held {
+        /// Why, per channel considered.
+        reasons: Vec<String>,
+    },
+    /// No channel of the plan could deliver it: every attempt's reason.
+    Undeliverable {
+        /// Every attempt.
+        attempts: Vec<AttemptReport>,
+    },
+}
+
+/// A communication with its plan and audience, for [`Dispatcher::deliver_all`].
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The communication.
+    pub communication: Communication,
+    /// The channels to try, in order.
+    pub plan: Vec<Channel>,
+    /// Consent and time zone.
+    pub audience: Audience,
+}
+
+/// What a batch delivery did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Delivered now.
+    pub delivered: usize,
+    /// Delivered before (skipped).
+    pub already_delivered: usize,
+    /// Delivered now after an interrupted attempt (may be duplicated).
+    pub possibly_duplicated: usize,
+    /// Held back.
+    pub held: usize,
+    /// Undeliverable.
+    pub undeliverable: usize,
+    /// Delivered on a later channel of the plan than the first.
+    pub fell_back: usize,
+    /// Not finished because the ledger failed (nothing was sent without a record).
+    pub errors: usize,
+    /// Each communication that was not delivered, and each that fell back:
+    /// its record id and outcome (or the ledger error).
+    pub details: Vec<(String, String)>,
+}
+
+/// Sends communications through the backends, effectively once.
+///
+/// ```
+/// use vellum::deliver::{Audience, Dispatcher, Outcome, StubTransport};
+/// use vellum::{Channel, ComposeOptions, Date, Design, Ledger};
+/// use vellum::deliver::{Communication, MessageOptions};
+///
+/// let design = Design::load("templates/welcome")?;
+/// let record = serde_json::from_str(&std::fs::read_to_string("templates/welcome/samples/C1001.json")?)?;
+/// let doc = design.compose(&record, &ComposeOptions { today: Date::parse("2026-11-20") })?;
+/// let options = MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
+/// let comm = Communication::render(&design, &doc, &[Channel::Email, Channel::Sms], false, &options)?;
+///
+/// let email = std::sync::Arc::new(StubTransport::new_ok());
+/// let dispatcher = Dispatcher::builder(Ledger::in_memory()?)
+///     .transport(Channel::Email, email.clone())
+///     .build();
+/// let plan = [Channel::Email, Channel::Sms];
+/// let outcome = dispatcher.deliver(&comm, &plan, &Audience::default())?;
+/// assert!(matches!(outcome, Outcome::Delivered { channel: Channel::Email, .. }));
+/// // Again: the ledger knows.
+/// let again = dispatcher.deliver(&comm, &plan, &Audience::default())?;
+/// assert!(matches!(again, Outcome::AlreadyDelivered { .. }));
+/// assert_eq!(email.sent().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Dispatcher {
+    ledger: Arc<Ledger>,
+    transports: HashMap<Channel, Arc<dyn Transport>>,
+    archive: Option<Arc<dyn Transport>>,
+    retry: RetryPolicy,
+    respect: Respect,
+    clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field(
+                "transports",
+                &self
+                    .transports
+                    .iter()
+                    .map(|(c, t)| (*c, t.name().to_owned()))
+                    .collect::<Vec<_>>(),
+            )
+            .field("retry", &self.retry)
+            .field("respect", &self.respect)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Dispatcher`].
+pub struct DispatcherBuilder {
+    inner: Dispatcher,
+}
+
+impl std::fmt::Debug for DispatcherBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl DispatcherBuilder {
+    /// The backend for a channel.
+    pub fn transport(mut self, channel: Channel, transport: impl Transport + 'static) -> Self {
+        self.inner.transports.insert(channel, Arc::new(transport));
+        self
+    }
+
+    /// The archive: every delivered communication with an archive copy is
+    /// stored there too.
+    pub fn archive(mut self, transport: impl Transport + 'static) -> Self {
+        self.inner.archive = Some(Arc::new(transport));
+        self
+    }
+
+    /// Retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.inner.retry = retry;
+        self
+    }
+
+    /// Quiet hours and frequency cap.
+    pub fn respect(mut self, respect: Respect) -> Self {
+        self.inner.respect = respect;
+        self
+    }
+
+    /// The clock (tests pin it).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.inner.clock = Arc::new(clock);
+        self
+    }
+
+    /// The dispatcher.
+    pub fn build(self) -> Dispatcher {
+        self.inner
+    }
+}
+
+enum ChannelResult {
+    Delivered(Receipt, bool),
+    AlreadyDelivered,
+    Failed,
+}
+
+impl Dispatcher {
+    /// A dispatcher recording to `ledger`, with no backends yet.
+    pub fn builder(ledger: impl Into<Arc<Ledger>>) -> DispatcherBuilder {
+        DispatcherBuilder {
+            inner: Dispatcher {
+                ledger: ledger.into(),
+                transports: HashMap::new(),
+                archive: None,
+                retry: RetryPolicy::default(),
+                respect: Respect::default(),
+                clock: Arc::new(SystemTime::now),
+            },
+        }
+    }
+
+    /// The ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Delivers one communication along `plan` (the customer's channels in
+    /// order of preference, already filtered by consent and contact data).
+    /// `Err` only when the ledger fails: then nothing more is sent for it.
+    pub fn deliver(
+        &self,
+        comm: &Communication,
+        plan: &[Channel],
+        audience: &Audience,
+    ) -> Result<Outcome, DeliveryError> {
+        let now = (self.clock)();
+        if let Some(channel) = self.ledger.delivered_channel(&comm.key)? {
+            self.archive_copy(comm, channel)?;
+            return Ok(Outcome::AlreadyDelivered { channel });
+        }
+        if let Some(cap) = self.respect.frequency_cap
+            && (comm.marketing || !cap.marketing_only)
+        {
+            let since = now.checked_sub(cap.period).unwrap_or(UNIX_EPOCH);
+            let n =
+                self.ledger
+                    .delivered_since(&comm.record, since, &comm.key, cap.marketing_only)?;
+            if n >= cap.max {
+                let reason = format!(
+                    "frequency cap: {n} communication{} in the last {} h (cap {})",
+                    if n == 1 { "" } else { "s" },
+                    cap.period.as_secs() / 3600,
+                    cap.max
+                );
+                self.ledger
+                    .record_skip(None, &comm.key, "held", &reason, now)?;
+                self.ledger.record_communication(
+                    &comm.key,
+                    &comm.record,
+                    "held",
+                    Some(&reason),
+                    now,
+                )?;
+                return Ok(Outcome::Held {
+                    reasons: vec![reason],
+                });
+            }
+        }
+        let mut failures = Vec::new();
+        let mut held = Vec::new();
+        let mut attempts = 0;
+        for &channel in plan {
+            let Some(message) = comm.message(channel) else {
+                let reason = comm
+                    .problems
+                    .iter()
+                    .find(|(c, _)| *c == channel)
+                    .map_or("no message was built for this channel", |(_, r)| r.as_str())
+                    .to_owned();
+                let key = format!("{}/{}", comm.key, channel.name());
+                self.ledger
+                    .record_skip(None, &key, "permanent", &reason, now)?;
+                failures.push(AttemptReport {
+                    channel,
+                    backend: "-".into(),
+                    reason,
+                    transient: false,
+                });
+                continue;
+            };
+            if comm.marketing && !audience.marketing_consent.contains(&channel) {
+                let reason = format!("{channel}: no marketing consent on this channel");
+                self.ledger
+                    .record_skip(Some(message), &message.key, "held", &reason, now)?;
+                held.push((channel, reason));
+                continue;
+            }
+            if channel == Channel::Sms
+                && let Some(q) = self.respect.sms_quiet_hours
+            {
+                let offset = i64::from(audience.utc_offset_minutes.unwrap_or(0)) * 60;
+                let secs = now
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or(Duration::ZERO)
+                    .as_secs() as i64;
+                let minute = ((secs + offset).rem_euclid(86_400) / 60) as u16;
+                if q.contains(minute) {
+                    let reason = format!(
+                        "sms: quiet hours in the customer's time zone ({:02}:{:02} local), send after {:02}:{:02}",
+                        minute / 60,
+                        minute % 60,
+                        q.end_minute / 60,
+                        q.end_minute % 60
+                    );
+                    self.ledger
+                        .record_skip(Some(message), &message.key, "held", &reason, now)?;
+                    held.push((channel, reason));
+                    // Held, not failed: a later run sends it. Falling back to
+                    // a letter because it is night would surprise the customer.
+                    let reasons: Vec<String> = held.into_iter().map(|(_, r)| r).collect();
+                    self.ledger.record_communication(
+                        &comm.key,
+                        &comm.record,
+                        "held",
+                        Some(&reasons.join("; ")),
+                        now,
+                    )?;
+                    return Ok(Outcome::Held { reasons });
+                }
+            }
+            let Some(transport) = self.transports.get(&channel) else {
+                let reason = format!("no backend configured for {channel}");
+                self.ledger
+                    .record_skip(Some(message), &message.key, "permanent", &reason, now)?;
+                failures.push(AttemptReport {
+                    channel,
+                    backend: "-".into(),
+                    reason,
+                    transient: false,
+                });
+                continue;
+            };
+            match self.send_with_retries(
+                transport.as_ref(),
+                message,
+                &mut attempts,
+                &mut failures,
+            )? {
+                ChannelResult::Delivered(receipt, possibly_duplicated) => {
+                    let now = (self.clock)();
+                    self.ledger.record_communication(
+                        &comm.key,
+                        &comm.record,
+                        "delivered",
+                        None,
+                        now,
+                    )?;
+                    self.archive_copy(comm, channel)?;
+                    return Ok(Outcome::Delivered {
+                        channel,
+                        receipt,
+                        attempts,
+                        possibly_duplicated,
+                        failed_before: failures,
+                    });
+                }
+                ChannelResult::AlreadyDelivered => {
+                    return Ok(Outcome::AlreadyDelivered { channel });
+                }
+                ChannelResult::Failed => {}
+            }
+        }
+        let now = (self.clock)();
+        if failures.is_empty() && !held.is_empty() {
+            let reasons: Vec<String> = held.into_iter().map(|(_, r)| r).collect();
+            self.ledger.record_communication(
+                &comm.key,
+                &comm.record,
+                "held",
+                Some(&reasons.join("; ")),
+                now,
+            )?;
+            return Ok(Outcome::Held { reasons });
+        }
+        for (channel, reason) in held {
+            failures.push(AttemptReport {
+                channel,
+                backend: "-".into(),
+                reason,
+                transient: false,
+            });
+        }
+        if failures.is_empty() {
+            failures.push(AttemptReport {
+                channel: plan.first().copied().unwrap_or(Channel::Email),
+                backend: "-".into(),
+                reason: "the channel plan is empty".into(),
+                transient: false,
+            });
+        }
+        let reason = failures
+            .iter()
+            .map(|f| format!("{} via {}: {}", f.channel, f.backend, f.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.ledger.record_communication(
+            &comm.key,
+            &comm.record,
+            "undeliverable",
+            Some(&reason),
+            now,
+        )?;
+        Ok(Outcome::Undeliverable { attempts: failures })
+    }
+
+    fn send_with_retries(
+        &self,
+        transport: &dyn Transport,
+        message: &Message,
+        attempts: &mut u32,
+        failures: &mut Vec<AttemptReport>,
+    ) -> Result<ChannelResult, DeliveryError> {
+        let max = self.retry.max_attempts.max(1);
+        let mut dup = false;
+        for n in 1..=max {
+            let attempt = match self
+                .ledger
+                .begin(message, transport.name(), (self.clock)())?
+            {
+                Begin::AlreadyDelivered => return Ok(ChannelResult::AlreadyDelivered),
+                Begin::Send { attempt, resent } => {
+                    dup |= resent;
+                    attempt
+                }
+            };
+            *attempts += 1;
+            // A panicking backend must not leave the message unrecorded
+            // or take the batch down with it.
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.send(message)))
+                    .unwrap_or_else(|_| Err(DeliveryError::permanent("the backend panicked")))
+                    .map_err(|e| e.at(&message.record, message.channel, transport.name()));
+            let last = n == max;
+            self.ledger
+                .finish(&message.key, attempt, &result, last, (self.clock)())?;
+            match result {
+                Ok(receipt) => return Ok(ChannelResult::Delivered(receipt, dup)),
+                Err(e) => {
+                    let transient = e.is_transient();
+                    if !transient || last {
+                        failures.push(AttemptReport {
+                            channel: message.channel,
+                            backend: transport.name().to_owned(),
+                            reason: if transient {
+                                format!("{} (gave up after {n} attempts)", e.message())
+                            } else {
+                                e.message().to_owned()
+                            },
+                            transient,
+                        });
+                        return Ok(ChannelResult::Failed);
+                    }
+                    std::thread::sleep(self.retry.delay(n));
+                }
+            }
+        }
+        Ok(ChannelResult::Failed)
+    }
+
+    /// Stores the archive copy of a delivered communication (idempotent:
+    /// its own key in the ledger). A failed archive write is retried like
+    /// any message and then reported, but does not undo the delivery.
+    fn archive_copy(&self, comm: &Communication, channel: Channel) -> Result<(), DeliveryError> {
+        let (Some(archive), Some(copy)) = (&self.archive, &comm.archive) else {
+            return Ok(());
+        };
+        let mut copy = copy.clone();
+        if let Body::Archive(a) = &mut copy.body {
+            a.delivered_by = Some(channel);
+        }
+        let mut attempts = 0;
+        let mut failures = Vec::new();
+        self.send_with_retries(archive.as_ref(), &copy, &mut attempts, &mut failures)?;
+        Ok(())
+    }
+
+    /// Delivers many communications on `concurrency` threads (at least 1)
+    /// and reports what happened to each. Every job ends counted in the
+    /// report: delivered, already delivered, held, undeliverable, or an error.
+    pub fn deliver_all<I>(&self, jobs: I, concurrency: usize) -> Report
+    where
+        I: IntoIterator<Item = Job>,
+        I::IntoIter: Send,
+    {
+        // Jobs are pulled one at a time, so a streamed input stays streamed.
+        let jobs = Mutex::new(jobs.into_iter());
+        let report = Mutex::new(Report::default());
+        std::thread::scope(|s| {
+            for _ in 0..concurrency.max(1) {
+                s.spawn(|| {
+                    loop {
+                        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some(job) = job else { break };
+                        let result = self.deliver(&job.communication, &job.plan, &job.audience);
+                        let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
+                        r.count(&job, result);
+                    }
+                });
+            }
+        });
+        report.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Report {
+    fn count(&mut self, job: &Job, result: Result<Outcome, DeliveryError>) {
+        let record = job.communication.record.clone();
+        match result {
+            Ok(Outcome::Delivered {
+                channel,
+                possibly_duplicated,
+                failed_before,
+                ..
+            }) => {
+                self.delivered += 1;
+                self.possibly_duplicated += usize::from(possibly_duplicated);
+                if !failed_before.is_empty() {
+                    self.fell_back += 1;
+                    let why = failed_before
+                        .iter()
+                        .map(|f| format!("{}: {}", f.channel, f.reason))
+                        .collect::<Vec<_>>();
+                    self.details.push((
+                        record,
+                        format!("delivered by {channel} after {}", why.join("; ")),
+                    ));
+                }
+            }
+            Ok(Outcome::AlreadyDelivered { .. }) => self.already_delivered += 1,
+            Ok(Outcome::Held { reasons }) => {
+                self.held += 1;
+                self.details
+                    .push((record, format!("held: {}", reasons.join("; "))));
+            }
+            Ok(Outcome::Undeliverable { attempts }) => {
+                self.undeliverable += 1;
+                let why = attempts
+                    .iter()
+                    .map(|f| format!("{} via {}: {}", f.channel, f.backend, f.reason))
+                    .collect::<Vec<_>>();
+                self.details
+                    .push((record, format!("undeliverable: {}", why.join("; "))));
+            }
+            Err(e) => {
+                self.errors += 1;
+                self.details.push((record, e.to_string()));
+            }
+        }
+    }
+}

@@ -1,0 +1,605 @@
+//! Messages: a rendered communication becomes one message per channel, each
+//! with its recipient, its body as the backend will carry it, and an
+//! idempotency key (design + version + customer + run + channel) that the
+//! ledger uses to send it effectively once.
+//!
+//! Email is built here, not in a backend, with lettre's builder: the same
+//! bytes go to the SMTP server, the directory backend and (after a crash) to
+//! the server again, with the same `Message-ID`.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart};
+use sha2::{Digest, Sha256};
+
+use crate::compose::Document;
+use crate::deliver::DeliveryError;
+use crate::design::{Design, Paper};
+use crate::error::{Channel, Result};
+use crate::render::{Email, Pdf, PdfOptions, PdfStandard, Sms, SmsEncoding};
+
+/// The sender of emails: a display name and an address.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    /// Display name, e.g. "Northwind Energy".
+    pub name: String,
+    /// Address, e.g. `billing@northwind.example`.
+    pub address: String,
+}
+
+/// Options for building messages from rendered communications.
+#[derive(Clone)]
+pub struct MessageOptions {
+    /// The run or period key, part of every idempotency key (e.g. `2026-11`
+    /// for a billing cycle, or an event id). The same key in a rerun means
+    /// "the same messages": those already delivered are skipped.
+    pub run: String,
+    /// Email sender.
+    pub from: Sender,
+    /// Optional Reply-To.
+    pub reply_to: Option<Sender>,
+    /// Domain for `Message-ID`s (`<hash@domain>`).
+    pub message_id_domain: String,
+    /// The communication carries marketing content (offers): it needs the
+    /// customer's consent per channel, gets `List-Unsubscribe` headers and
+    /// counts against the frequency cap.
+    pub marketing: bool,
+    /// HTTPS base of the one-click unsubscribe endpoint. An opaque token (a
+    /// hash of the idempotency key, no personal data) is appended as
+    /// `?token=...`. Defaults to the brand's preferences URL.
+    pub unsubscribe_url: Option<String>,
+    /// The `Date` header; `None` uses the clock. Tests pin it.
+    pub date: Option<SystemTime>,
+    /// DKIM signing of emails, covering From, To, Subject, Date, Message-ID
+    /// and the List-Unsubscribe headers.
+    #[cfg(feature = "dkim")]
+    pub dkim: Option<Arc<lettre::message::dkim::DkimConfig>>,
+}
+
+impl std::fmt::Debug for MessageOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageOptions")
+            .field("run", &self.run)
+            .field("from", &self.from)
+            .field("marketing", &self.marketing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MessageOptions {
+    /// Options for run `run` with sender `from` (name, address); the rest
+    /// default (transactional, Message-ID domain from the address).
+    pub fn new(run: impl Into<String>, from_name: &str, from_address: &str) -> MessageOptions {
+        let domain = from_address
+            .rsplit_once('@')
+            .map_or("localhost", |(_, d)| d)
+            .to_owned();
+        MessageOptions {
+            run: run.into(),
+            from: Sender {
+                name: from_name.to_owned(),
+                address: from_address.to_owned(),
+            },
+            reply_to: None,
+            message_id_domain: domain,
+            marketing: false,
+            unsubscribe_url: None,
+            date: None,
+            #[cfg(feature = "dkim")]
+            dkim: None,
+        }
+    }
+}
+
+/// A message for one channel, ready for a backend.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The idempotency key: `design/version/customer/run/channel` (each part
+    /// with `/` and `%` percent-encoded). `.../archive` for archive copies.
+    pub key: String,
+    /// The communication's key (the idempotency key without the channel):
+    /// fallbacks of one communication share it.
+    pub communication: String,
+    /// The customer record's id.
+    pub record: String,
+    /// Design id.
+    pub design: String,
+    /// Design version.
+    pub version: String,
+    /// Run or period key.
+    pub run: String,
+    /// The channel.
+    pub channel: Channel,
+    /// Carries marketing content.
+    pub marketing: bool,
+    /// Stable message id (`<hash-of-key@domain>`): the same on every attempt
+    /// and every rerun, so a receiver can drop a duplicate.
+    pub message_id: String,
+    /// What the backend carries.
+    pub body: Body,
+}
+
+/// The channel-specific part of a message.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Body {
+    /// An email, formatted (RFC 5322 bytes).
+    Email(EmailBody),
+    /// A text message.
+    Sms(SmsBody),
+    /// A letter for the print spool.
+    Letter(LetterBody),
+    /// An archive copy (PDF/A) of a delivered communication.
+    Archive(ArchiveBody),
+}
+
+/// A formatted email and its envelope.
+#[derive(Debug, Clone)]
+pub struct EmailBody {
+    /// Envelope sender (MAIL FROM).
+    pub envelope_from: String,
+    /// Envelope recipient (RCPT TO).
+    pub envelope_to: String,
+    /// The message as sent: headers, multipart/alternative (text, then
+    /// HTML), the PDF attached when the design says so.
+    pub raw: Arc<[u8]>,
+    /// A PDF is attached.
+    pub has_attachment: bool,
+}
+
+/// A text message.
+#[derive(Debug, Clone)]
+pub struct SmsBody {
+    /// Recipient phone number as the record gives it.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// GSM-7 or UCS-2.
+    pub encoding: SmsEncoding,
+    /// Segments the gateway will bill.
+    pub segments: u32,
+}
+
+/// A letter: one customer's PDF for the print spool.
+#[derive(Debug, Clone)]
+pub struct LetterBody {
+    /// The PDF.
+    pub pdf: Arc<[u8]>,
+    /// Pages.
+    pub pages: usize,
+    /// Paper.
+    pub paper: Paper,
+    /// Postal code, for postal sorting in the manifest, when known.
+    pub postal_code: Option<String>,
+}
+
+/// An archive copy of a delivered communication.
+#[derive(Debug, Clone)]
+pub struct ArchiveBody {
+    /// The PDF/A-3b document.
+    pub pdf: Arc<[u8]>,
+    /// The document date (ISO).
+    pub date: String,
+    /// The channel the communication was delivered by (set by the dispatcher).
+    pub delivered_by: Option<Channel>,
+}
+
+/// A communication for one customer: a message per channel it can go out on,
+/// the channels it cannot go out on with the reason, and the archive copy.
+#[derive(Debug, Clone)]
+pub struct Communication {
+    /// The communication's key (idempotency key without the channel).
+    pub key: String,
+    /// The customer record's id.
+    pub record: String,
+    /// Design id.
+    pub design: String,
+    /// Design version.
+    pub version: String,
+    /// Run or period key.
+    pub run: String,
+    /// Carries marketing content.
+    pub marketing: bool,
+    /// The messages, at most one per channel.
+    pub messages: Vec<Message>,
+    /// Channels that could not be built, with the reason (no address on
+    /// record, an invalid address...). The dispatcher records them as failed
+    /// attempts when the plan reaches them.
+    pub problems: Vec<(Channel, String)>,
+    /// The archive copy, sent after delivery when an archive is configured.
+    pub archive: Option<Message>,
+}
+
+impl Communication {
+    /// The message for a channel.
+    pub fn message(&self, channel: Channel) -> Option<&Message> {
+        self.messages.iter().find(|m| m.channel == channel)
+    }
+
+    /// Starts building from already rendered parts.
+    pub fn builder<'a>(
+        design: &'a Design,
+        doc: &'a Document,
+        options: &'a MessageOptions,
+    ) -> CommunicationBuilder<'a> {
+        let key = communication_key(design, doc, &options.run);
+        CommunicationBuilder {
+            design,
+            doc,
+            options,
+            comm: Communication {
+                key,
+                record: doc.record.clone(),
+                design: design.manifest.id.clone(),
+                version: design.manifest.version.clone(),
+                run: options.run.clone(),
+                marketing: options.marketing,
+                messages: Vec::new(),
+                problems: Vec::new(),
+                archive: None,
+            },
+        }
+    }
+
+    /// Renders what the channels in `plan` need (email with the PDF when the
+    /// design attaches it, SMS, print PDF) and, with `archive`, a PDF/A-3b
+    /// copy, then builds the messages. A channel that fails to render is a
+    /// problem of that channel, so the dispatcher falls back past it.
+    pub fn render(
+        design: &Design,
+        doc: &Document,
+        plan: &[Channel],
+        archive: bool,
+        options: &MessageOptions,
+    ) -> Result<Communication> {
+        let mut b = Communication::builder(design, doc, options);
+        let needs_pdf = plan.contains(&Channel::Print)
+            || (plan.contains(&Channel::Email) && design.manifest.attach_pdf);
+        let pdf = if needs_pdf {
+            Some(design.render_pdf(doc))
+        } else {
+            None
+        };
+        for &channel in plan {
+            match channel {
+                Channel::Email => match (design.render_email(doc), &pdf) {
+                    (Ok(e), Some(Ok(p))) if design.manifest.attach_pdf => b = b.email(&e, Some(p)),
+                    (Ok(_), Some(Err(err))) if design.manifest.attach_pdf => {
+                        b = b.problem(Channel::Email, format!("attachment: {err}"))
+                    }
+                    (Ok(e), _) => b = b.email(&e, None),
+                    (Err(err), _) => b = b.problem(Channel::Email, err.to_string()),
+                },
+                Channel::Sms => match design.render_sms(doc) {
+                    Ok(s) => b = b.sms(&s),
+                    Err(err) => b = b.problem(Channel::Sms, err.to_string()),
+                },
+                Channel::Print => match &pdf {
+                    Some(Ok(p)) => b = b.letter(p),
+                    Some(Err(err)) => b = b.problem(Channel::Print, err.to_string()),
+                    None => {}
+                },
+            }
+        }
+        if archive {
+            let a = design.render_pdf_with(
+                doc,
+                &PdfOptions {
+                    standard: PdfStandard::PdfA3b,
+                    png_dpi: None,
+                },
+            )?;
+            b = b.archive(&a);
+        }
+        Ok(b.build())
+    }
+}
+
+/// Builds a [`Communication`] from rendered parts.
+#[derive(Debug)]
+pub struct CommunicationBuilder<'a> {
+    design: &'a Design,
+    doc: &'a Document,
+    options: &'a MessageOptions,
+    comm: Communication,
+}
+
+impl CommunicationBuilder<'_> {
+    fn message(&self, channel: Channel, suffix: &str, body: Body) -> Message {
+        let key = format!("{}/{suffix}", self.comm.key);
+        Message {
+            message_id: message_id(&key, &self.options.message_id_domain),
+            key,
+            communication: self.comm.key.clone(),
+            record: self.comm.record.clone(),
+            design: self.comm.design.clone(),
+            version: self.comm.version.clone(),
+            run: self.comm.run.clone(),
+            channel,
+            marketing: self.comm.marketing,
+            body,
+        }
+    }
+
+    /// Records that a channel cannot be used for this communication.
+    pub fn problem(mut self, channel: Channel, reason: impl Into<String>) -> Self {
+        self.comm.problems.push((channel, reason.into()));
+        self
+    }
+
+    /// Adds the email, with `pdf` attached when given.
+    pub fn email(mut self, email: &Email, pdf: Option<&Pdf>) -> Self {
+        let Some(to) = self.doc.email.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return self.problem(Channel::Email, "the record has no email address");
+        };
+        let key = format!("{}/email", self.comm.key);
+        match build_email(self.design, self.doc, self.options, &key, to, email, pdf) {
+            Ok(body) => {
+                let m = self.message(Channel::Email, "email", Body::Email(body));
+                self.comm.messages.push(m);
+                self
+            }
+            Err(e) => self.problem(Channel::Email, e.message().to_owned()),
+        }
+    }
+
+    /// Adds the SMS.
+    pub fn sms(mut self, sms: &Sms) -> Self {
+        let Some(to) = self.doc.phone.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return self.problem(Channel::Sms, "the record has no phone number");
+        };
+        let body = Body::Sms(SmsBody {
+            to: to.trim().to_owned(),
+            text: sms.text.clone(),
+            encoding: sms.encoding,
+            segments: sms.segments,
+        });
+        let m = self.message(Channel::Sms, "sms", body);
+        self.comm.messages.push(m);
+        self
+    }
+
+    /// Adds the printed letter.
+    pub fn letter(self, pdf: &Pdf) -> Self {
+        self.letter_with_postal_code(pdf, None)
+    }
+
+    /// Adds the printed letter with the postal code for the print manifest.
+    pub fn letter_with_postal_code(mut self, pdf: &Pdf, postal_code: Option<&str>) -> Self {
+        let body = Body::Letter(LetterBody {
+            pdf: pdf.bytes.clone().into(),
+            pages: pdf.pages,
+            paper: pdf.paper,
+            postal_code: postal_code.map(clean_line),
+        });
+        let m = self.message(Channel::Print, "print", body);
+        self.comm.messages.push(m);
+        self
+    }
+
+    /// Adds the archive copy (render it with [`PdfStandard::PdfA3b`]).
+    pub fn archive(mut self, pdf: &Pdf) -> Self {
+        let body = Body::Archive(ArchiveBody {
+            pdf: pdf.bytes.clone().into(),
+            date: self.doc.date_iso.clone(),
+            delivered_by: None,
+        });
+        // The channel is set to the delivering one by the dispatcher.
+        self.comm.archive = Some(self.message(Channel::Print, "archive", body));
+        self
+    }
+
+    /// The communication.
+    pub fn build(self) -> Communication {
+        self.comm
+    }
+}
+
+/// `design/version/customer/run`, each part percent-encoded so no part can
+/// contain the separator.
+fn communication_key(design: &Design, doc: &Document, run: &str) -> String {
+    [
+        design.manifest.id.as_str(),
+        &design.manifest.version,
+        &doc.record,
+        run,
+    ]
+    .iter()
+    .map(|p| key_part(p))
+    .collect::<Vec<_>>()
+    .join("/")
+}
+
+/// Percent-encodes `%`, `/` and control characters.
+pub(crate) fn key_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '%' || c == '/' || c.is_control() {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Hex SHA-256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn message_id(key: &str, domain: &str) -> String {
+    format!(
+        "<{}@{}>",
+        &sha256_hex(key.as_bytes())[..32],
+        clean_domain(domain)
+    )
+}
+
+fn clean_domain(d: &str) -> String {
+    let d: String = d
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+        .collect();
+    if d.is_empty() { "localhost".into() } else { d }
+}
+
+/// A display name or other one-line value: control characters (CR, LF, tab,
+/// ...) become spaces, runs of spaces collapse. lettre panics on CR/LF in a
+/// `Mailbox` name; this never lets one reach it.
+pub(crate) fn clean_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let c = if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' {
+            if !space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+fn mailbox(name: Option<&str>, address: &str, what: &str) -> Result<Mailbox, DeliveryError> {
+    let address: lettre::Address = address.trim().parse().map_err(|_| {
+        DeliveryError::permanent(format!("the {what} address is not a valid email address"))
+    })?;
+    let name = name.map(clean_line).filter(|n| !n.is_empty());
+    Ok(Mailbox::new(name, address))
+}
+
+fn unsubscribe_url(
+    design: &Design,
+    options: &MessageOptions,
+    key: &str,
+) -> Result<String, DeliveryError> {
+    let base = options
+        .unsubscribe_url
+        .clone()
+        .unwrap_or_else(|| design.brand.preferences_url.clone());
+    if !base.starts_with("https://")
+        || base
+            .chars()
+            .any(|c| c.is_control() || c == ' ' || c == '>' || c == '<')
+    {
+        return Err(DeliveryError::permanent(format!(
+            "the unsubscribe URL `{base}` is not an https URL (RFC 8058 one-click needs https)"
+        )));
+    }
+    let token = &sha256_hex(format!("unsubscribe:{key}").as_bytes())[..24];
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Ok(format!("{base}{sep}token={token}"))
+}
+
+fn build_email(
+    design: &Design,
+    doc: &Document,
+    options: &MessageOptions,
+    key: &str,
+    to: &str,
+    email: &Email,
+    pdf: Option<&Pdf>,
+) -> Result<EmailBody, DeliveryError> {
+    let from = mailbox(Some(&options.from.name), &options.from.address, "sender")?;
+    let to_box = mailbox(doc.name.as_deref(), to, "recipient")?;
+    let mut b = lettre::Message::builder()
+        .from(from.clone())
+        .to(to_box.clone())
+        .subject(clean_line(&email.subject))
+        .message_id(Some(message_id(key, &options.message_id_domain)))
+        .date(options.date.unwrap_or_else(SystemTime::now));
+    if let Some(r) = &options.reply_to {
+        b = b.reply_to(mailbox(Some(&r.name), &r.address, "reply-to")?);
+    }
+    if options.marketing {
+        let url = unsubscribe_url(design, options, key)?;
+        b = b
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    let alternative = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let built = match pdf {
+        Some(p) => {
+            let name = format!(
+                "{}-{}.pdf",
+                key_file_part(&design.manifest.id),
+                key_file_part(&doc.record)
+            );
+            let ct = ContentType::parse("application/pdf").expect("static content type");
+            b.multipart(
+                MultiPart::mixed()
+                    .multipart(alternative)
+                    .singlepart(Attachment::new(name).body(p.bytes.clone(), ct)),
+            )
+        }
+        None => b.multipart(alternative),
+    };
+    #[allow(unused_mut)]
+    let mut msg =
+        built.map_err(|e| DeliveryError::permanent(format!("cannot build the email: {e}")))?;
+    #[cfg(feature = "dkim")]
+    if let Some(dkim) = &options.dkim {
+        msg.sign(dkim);
+    }
+    Ok(EmailBody {
+        envelope_from: from.email.to_string(),
+        envelope_to: to_box.email.to_string(),
+        raw: msg.formatted().into(),
+        has_attachment: pdf.is_some(),
+    })
+}
+
+/// A file-name-safe form of an id: ASCII letters, digits, `-`, `_`.
+pub(crate) fn key_file_part(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() { "_".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_line_removes_breaks() {
+        assert_eq!(clean_line("Eve\r\nBcc: x@y.z"), "Eve Bcc: x@y.z");
+        assert_eq!(clean_line("  a\t\tb \u{2028} "), "a b");
+    }
+
+    #[test]
+    fn key_parts_cannot_contain_the_separator() {
+        assert_eq!(key_part("a/b%c"), "a%2Fb%25c");
+        assert_eq!(key_part("x\ny"), "x%0Ay");
+    }
+}

@@ -1,0 +1,385 @@
+//! Email through a real SMTP server (aiosmtpd, started by the tests on
+//! loopback): the four designs arrive intact, faulty servers cost retries
+//! but no lost or doubled message, and a killed sender loses nothing.
+#![cfg(feature = "smtp")]
+
+mod deliver_support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use deliver_support::{Server, design, message_id, received, samples, temp_dir};
+use mail_parser::{MessageParser, MimeHeaders};
+use vellum::deliver::{Audience, Job, Report, RetryPolicy, SmtpOptions, SmtpTls, SmtpTransport};
+use vellum::{Channel, Communication, Dispatcher, Ledger, MessageOptions};
+
+fn smtp(port: u16, pool: u32) -> SmtpTransport {
+    let mut o = SmtpOptions::new("127.0.0.1", port);
+    o.tls = SmtpTls::None;
+    o.pool_size = pool;
+    o.timeout = Duration::from_secs(10);
+    SmtpTransport::new(&o).unwrap()
+}
+
+fn retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 6,
+        initial_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    }
+}
+
+fn options(run: &str) -> MessageOptions {
+    let mut o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+    // Pinned, so a resent message is byte-identical to the first send.
+    o.date = Some(UNIX_EPOCH + Duration::from_secs(1_795_190_400));
+    o
+}
+
+fn email_job(comm: Communication) -> Job {
+    Job {
+        communication: comm,
+        plan: vec![Channel::Email],
+        audience: Audience::default(),
+    }
+}
+
+/// `n` distinct welcome emails (customer ids W00001...).
+fn welcome_jobs(n: usize, run: &str) -> Vec<Job> {
+    let d = design("welcome");
+    let (record, _) = samples(&d).remove(0);
+    (0..n)
+        .map(|i| {
+            let mut r = record.clone();
+            r["customer"]["id"] = format!("W{i:05}").into();
+            let doc = d.compose(&r, &deliver_support::today()).unwrap();
+            email_job(
+                Communication::render(&d, &doc, &[Channel::Email], false, &options(run)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Message-ID -> how many times the server stored it.
+fn counts(dir: &Path) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for (raw, _) in received(dir) {
+        *m.entry(message_id(&raw)).or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn the_four_designs_arrive_intact_and_hostile_data_adds_no_header() {
+    let out = temp_dir("smtp-designs");
+    let server = Server::start("smtp_sink.py", &["--out", out.to_str().unwrap()]);
+    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, smtp(server.port, 2))
+        .retry(retry())
+        .build();
+    let mut jobs = Vec::new();
+    let mut expected = HashMap::new(); // Message-ID -> (design, attach, marketing)
+    for name in deliver_support::DESIGNS {
+        let d = design(name);
+        for (i, (mut record, _)) in samples(&d).into_iter().enumerate() {
+            if name == "welcome" && i == 0 {
+                record["customer"]["name"] = "Eve\r\nBcc: victim@evil.example".into();
+                record["customer"]["first_name"] =
+                    "Eve\r\nBcc: victim2@evil.example\r\n\r\n<b>x</b>".into();
+            }
+            let doc = d.compose(&record, &deliver_support::today()).unwrap();
+            let mut o = options("2026-11");
+            o.marketing = name == "quote";
+            let comm = Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap();
+            if let Some(m) = comm.message(Channel::Email) {
+                expected.insert(
+                    m.message_id.trim_matches(['<', '>']).to_owned(),
+                    (name, d.manifest().attach_pdf, o.marketing),
+                );
+            }
+            let mut job = email_job(comm);
+            job.audience.marketing_consent = vec![Channel::Email];
+            jobs.push(job);
+        }
+    }
+    let report = dispatcher.deliver_all(jobs, 2);
+    assert_eq!(report.delivered, expected.len(), "{report:?}");
+    let got = received(&out);
+    assert_eq!(got.len(), expected.len());
+    for (raw, rcpt) in &got {
+        assert_eq!(
+            rcpt.len(),
+            1,
+            "one envelope recipient, no injected Bcc: {rcpt:?}"
+        );
+        let msg = MessageParser::default().parse(&raw[..]).unwrap();
+        let id = msg.message_id().unwrap();
+        let (name, attach, marketing) = expected[id];
+        let names: Vec<String> = msg
+            .headers()
+            .iter()
+            .map(|h| h.name.as_str().to_ascii_lowercase())
+            .collect();
+        assert!(!names.contains(&"bcc".to_owned()), "{name}: {names:?}");
+        for h in [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "mime-version",
+        ] {
+            assert_eq!(
+                names.iter().filter(|n| *n == h).count(),
+                1,
+                "{name}: {h} in {names:?}"
+            );
+        }
+        assert_eq!(
+            msg.to().unwrap().first().unwrap().address().unwrap(),
+            rcpt[0]
+        );
+        assert!(!msg.subject().unwrap().is_empty());
+        let types: Vec<String> = msg
+            .parts
+            .iter()
+            .filter_map(|p| {
+                p.content_type()
+                    .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")))
+            })
+            .collect();
+        let text = types
+            .iter()
+            .position(|t| t == "text/plain")
+            .expect("text part");
+        let html = types
+            .iter()
+            .position(|t| t == "text/html")
+            .expect("html part");
+        assert!(text < html, "{name}: text before HTML: {types:?}");
+        if attach {
+            assert_eq!(types[0], "multipart/mixed", "{types:?}");
+            assert_eq!(msg.attachment_count(), 1);
+            let a = msg.attachment(0).unwrap();
+            assert!(
+                a.contents().starts_with(b"%PDF-"),
+                "{name}: the attachment is a PDF"
+            );
+        } else {
+            assert_eq!(types[0], "multipart/alternative", "{types:?}");
+        }
+        assert_eq!(
+            msg.header_raw("List-Unsubscribe").is_some(),
+            marketing,
+            "{name}"
+        );
+        if marketing {
+            assert!(
+                msg.header_raw("List-Unsubscribe")
+                    .unwrap()
+                    .trim()
+                    .starts_with("<https://")
+            );
+            assert_eq!(
+                msg.header_raw("List-Unsubscribe-Post").unwrap().trim(),
+                "List-Unsubscribe=One-Click"
+            );
+        }
+        if name == "welcome"
+            && msg.to().unwrap().first().unwrap().address() == Some("emily.carter@example.com")
+        {
+            assert!(
+                msg.body_html(0).unwrap().contains("Eve"),
+                "the hostile name is text in the body"
+            );
+            assert!(!String::from_utf8_lossy(raw).contains("\nBcc:"));
+        }
+    }
+    // Everything sent is in the ledger as delivered; a second run sends nothing.
+    assert_eq!(
+        dispatcher.ledger().summary().unwrap().delivered as usize,
+        expected.len()
+    );
+}
+
+fn fault_run(
+    name: &str,
+    fault: &[&str],
+    n: usize,
+) -> (Report, HashMap<String, usize>, vellum::deliver::Summary) {
+    let out = temp_dir(name);
+    let mut args = vec!["--out", out.to_str().unwrap()];
+    args.extend_from_slice(fault);
+    let server = Server::start("smtp_sink.py", &args);
+    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, smtp(server.port, 2))
+        .retry(retry())
+        .build();
+    let report = dispatcher.deliver_all(welcome_jobs(n, name), 2);
+    let summary = dispatcher.ledger().summary().unwrap();
+    (report, counts(&out), summary)
+}
+
+#[test]
+fn a_server_answering_451_costs_retries_not_messages() {
+    let (report, counts, summary) = fault_run("smtp-451", &["--fail-every", "3"], 60);
+    let dup = counts.values().filter(|&&c| c > 1).count();
+    eprintln!(
+        "451 every 3rd: delivered {} unique at the server {} duplicated {dup} lost {} retries {}",
+        report.delivered,
+        counts.len(),
+        60 - counts.len(),
+        summary.transient_failures
+    );
+    assert_eq!(
+        (report.delivered, report.undeliverable, report.errors),
+        (60, 0, 0),
+        "{report:?}"
+    );
+    assert_eq!(counts.len(), 60);
+    assert_eq!(dup, 0);
+    assert!(summary.transient_failures >= 20, "{summary:?}");
+    assert_eq!(summary.attempts, 60 + summary.transient_failures);
+}
+
+#[test]
+fn a_connection_dropped_mid_data_is_retried_on_a_new_connection() {
+    let (report, counts, summary) = fault_run("smtp-drop", &["--drop-every", "4"], 60);
+    let dup = counts.values().filter(|&&c| c > 1).count();
+    eprintln!(
+        "drop every 4th DATA: delivered {} unique at the server {} duplicated {dup} lost {} retries {}",
+        report.delivered,
+        counts.len(),
+        60 - counts.len(),
+        summary.transient_failures
+    );
+    assert_eq!(
+        (report.delivered, report.undeliverable, report.errors),
+        (60, 0, 0),
+        "{report:?}"
+    );
+    assert_eq!(counts.len(), 60);
+    assert_eq!(dup, 0);
+    assert!(summary.transient_failures >= 10, "{summary:?}");
+}
+
+const CRASH_N: usize = 1000;
+const CRASH_THREADS: usize = 4;
+
+/// The sending process of the crash test: runs only when the parent test
+/// starts this binary again with `VELLUM_CRASH_CHILD` set.
+#[test]
+fn crash_child() {
+    let Ok(dir) = std::env::var("VELLUM_CRASH_CHILD") else {
+        return;
+    };
+    let port: u16 = std::env::var("VELLUM_CRASH_PORT").unwrap().parse().unwrap();
+    let dispatcher =
+        Dispatcher::builder(Ledger::open(Path::new(&dir).join("ledger.sqlite")).unwrap())
+            .transport(Channel::Email, smtp(port, CRASH_THREADS as u32))
+            .retry(retry())
+            .build();
+    let report = dispatcher.deliver_all(welcome_jobs(CRASH_N, "crash"), CRASH_THREADS);
+    println!("CHILD-REPORT {}", serde_json::to_string(&report).unwrap());
+}
+
+fn in_flight(db: &Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(
+        "SELECT count(*) FROM messages WHERE state = 'in_flight'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_killed_sender_loses_nothing_and_duplicates_at_most_what_was_in_flight() {
+    let out = temp_dir("smtp-crash");
+    let mail = out.join("mail");
+    let server = Server::start("smtp_sink.py", &["--out", mail.to_str().unwrap()]);
+    let exe = std::env::current_exe().unwrap();
+    let child = |dir: &Path| {
+        let mut c = Command::new(&exe);
+        c.args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env("VELLUM_CRASH_CHILD", dir)
+            .env("VELLUM_CRASH_PORT", server.port.to_string())
+            .stdout(std::process::Stdio::piped());
+        c
+    };
+    let mut first = child(&out).spawn().unwrap();
+    let start = Instant::now();
+    let mut killed_at = None;
+    while start.elapsed() < Duration::from_secs(120) {
+        let n = std::fs::read_dir(&mail).map(|d| d.count() / 2).unwrap_or(0);
+        if n >= 300 {
+            first.kill().unwrap();
+            killed_at = Some(n);
+            break;
+        }
+        if first.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    first.wait().unwrap();
+    assert!(
+        killed_at.is_some(),
+        "the sender finished or stalled before it could be killed"
+    );
+    let db = out.join("ledger.sqlite");
+    let in_flight_at_crash = in_flight(&db);
+    let at_server_before = received(&mail).len();
+
+    let second = child(&out).output().unwrap();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("CHILD-REPORT ").map(|(_, r)| r))
+        .unwrap_or_else(|| panic!("no report from the rerun:\n{stdout}"));
+    let rerun: serde_json::Value = serde_json::from_str(line).unwrap();
+
+    let counts = counts(&mail);
+    let total: usize = counts.values().sum();
+    let duplicated = total - counts.len();
+    let lost = CRASH_N - counts.len();
+    let summary = Ledger::open(&db).unwrap().summary().unwrap();
+    eprintln!(
+        "crash test: killed with {at_server_before} at the server and {in_flight_at_crash} in flight; \
+         rerun: delivered {} already delivered {} possibly duplicated {}; \
+         at the server: {} unique, {total} total, duplicated {duplicated}, lost {lost}",
+        rerun["delivered"],
+        rerun["already_delivered"],
+        rerun["possibly_duplicated"],
+        counts.len()
+    );
+    assert_eq!(lost, 0);
+    assert_eq!(counts.len(), CRASH_N);
+    assert!(
+        in_flight_at_crash as usize <= CRASH_THREADS,
+        "in flight {in_flight_at_crash}"
+    );
+    assert!(
+        duplicated as i64 <= in_flight_at_crash,
+        "duplicated {duplicated} > in flight {in_flight_at_crash}"
+    );
+    assert_eq!(summary.delivered as usize, CRASH_N);
+    assert_eq!(summary.in_flight, 0);
+    assert_eq!(summary.possibly_duplicated as i64, in_flight_at_crash);
+    assert_eq!(
+        rerun["possibly_duplicated"].as_i64().unwrap(),
+        in_flight_at_crash
+    );
+    assert_eq!(
+        rerun["delivered"].as_u64().unwrap() + rerun["already_delivered"].as_u64().unwrap(),
+        CRASH_N as u64
+    );
+}

@@ -1,0 +1,81 @@
+"""An HTTP SMS gateway on loopback for vellum's delivery tests.
+
+POST /messages with JSON or form fields to, from, text, encoding, segments,
+reference; needs "Authorization: Bearer test-token" (401 otherwise).
+Answers 429 to every --fail-429-every-th request and 503 to every
+--fail-503-every-th; a number starting with "+000" gets 200 with
+{"status": "rejected"} (a per-message status). Accepted messages are
+appended as JSON lines to --out. Prints "READY <port>"; stops when stdin
+closes or after --lifetime seconds.
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+lock = threading.Lock()
+state = {"n": 0, "accepted": 0}
+
+
+def make_handler(a):
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def reply(self, code, body):
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length)
+            if self.headers.get("Authorization") != "Bearer test-token":
+                return self.reply(401, {"error": "unauthorized"})
+            ctype = self.headers.get("Content-Type", "")
+            if ctype.startswith("application/json"):
+                msg = json.loads(raw)
+            else:
+                msg = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                msg["form"] = True
+            with lock:
+                state["n"] += 1
+                n = state["n"]
+                if a.fail_429_every and n % a.fail_429_every == 0:
+                    return self.reply(429, {"error": "slow down"})
+                if a.fail_503_every and n % a.fail_503_every == 0:
+                    return self.reply(503, {"error": "unavailable"})
+                if str(msg.get("to", "")).startswith("+000"):
+                    return self.reply(200, {"status": "rejected", "error": "invalid number"})
+                state["accepted"] += 1
+                msg["id"] = f"gw-{state['accepted']}"
+                with open(a.out, "a") as f:
+                    f.write(json.dumps(msg) + "\n")
+            return self.reply(200, {"id": msg["id"], "status": "accepted"})
+
+    return H
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", required=True)
+    p.add_argument("--fail-429-every", type=int, default=0)
+    p.add_argument("--fail-503-every", type=int, default=0)
+    p.add_argument("--lifetime", type=float, default=900)
+    a = p.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(a))
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
+    print(f"READY {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
