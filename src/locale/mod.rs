@@ -1,8 +1,12 @@
 //! Locale data: numbers, money and dates formatted the way each locale writes
-//! them. Numbers use ICU4X (`icu_decimal`, CLDR data compiled in); currency
-//! placement and month names come from the small tables below, which cover the
-//! locales vellum ships designs for.
+//! them. Numbers and dates use ICU4X with CLDR data compiled in (`icu_decimal`,
+//! `icu_datetime`); where the currency symbol goes and which symbol a locale
+//! uses come from the small table below (ICU4X's currency formatting is still
+//! in `icu_experimental`).
 
+use icu_calendar::Gregorian;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets;
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale as IcuLocale;
@@ -13,18 +17,29 @@ pub(crate) struct Formats {
     tag: String,
     decimal: DecimalFormatter,
     table: &'static Table,
+    date_long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
+    date_short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
+    month_year: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
 }
 
-/// Per-language conventions that CLDR's decimal data does not cover.
+/// Per-locale conventions vellum takes from its own table: where the
+/// currency symbol goes.
 struct Table {
     /// Currency symbol goes after the number (de, fr) rather than before it.
     symbol_after: bool,
-    months: [&'static str; 12],
-    months_short: [&'static str; 12],
-    date_long: fn(&Table, Date) -> String,
-    date_short: fn(Date) -> String,
-    month_year: fn(&Table, Date) -> String,
 }
+
+static EN_US: Table = Table {
+    symbol_after: false,
+};
+static EN_GB: Table = Table {
+    symbol_after: false,
+};
+static DE: Table = Table { symbol_after: true };
+static FR: Table = Table { symbol_after: true };
+static ZH: Table = Table {
+    symbol_after: false,
+};
 
 /// A calendar date, as validated from an ISO `YYYY-MM-DD` string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,7 +51,6 @@ pub struct Date {
     /// Day of month, 1–31.
     pub day: u8,
 }
-
 impl Date {
     /// Parses `YYYY-MM-DD` and checks the day exists.
     pub fn parse(s: &str) -> Option<Date> {
@@ -60,106 +74,6 @@ impl Date {
             .then_some(Date { year, month, day })
     }
 }
-
-static EN_US: Table = Table {
-    symbol_after: false,
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    months_short: [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ],
-    date_long: |t, d| format!("{} {}, {}", t.months[d.month as usize - 1], d.day, d.year),
-    date_short: |d| format!("{}/{}/{}", d.month, d.day, d.year),
-    month_year: |t, d| format!("{} {}", t.months_short[d.month as usize - 1], d.year),
-};
-
-static EN_GB: Table = Table {
-    date_long: |t, d| format!("{} {} {}", d.day, t.months[d.month as usize - 1], d.year),
-    date_short: |d| format!("{:02}/{:02}/{}", d.day, d.month, d.year),
-    ..EN_US
-};
-
-static DE: Table = Table {
-    symbol_after: true,
-    months: [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
-    months_short: [
-        "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
-        "Dez.",
-    ],
-    date_long: |t, d| format!("{}. {} {}", d.day, t.months[d.month as usize - 1], d.year),
-    date_short: |d| format!("{:02}.{:02}.{}", d.day, d.month, d.year),
-    month_year: |t, d| format!("{} {}", t.months_short[d.month as usize - 1], d.year),
-};
-
-static FR: Table = Table {
-    symbol_after: true,
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    months_short: [
-        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-        "déc.",
-    ],
-    date_long: |t, d| {
-        let day = if d.day == 1 {
-            "1er".to_owned()
-        } else {
-            d.day.to_string()
-        };
-        format!("{day} {} {}", t.months[d.month as usize - 1], d.year)
-    },
-    date_short: |d| format!("{:02}/{:02}/{}", d.day, d.month, d.year),
-    month_year: |t, d| format!("{} {}", t.months_short[d.month as usize - 1], d.year),
-};
-
-static ZH: Table = Table {
-    symbol_after: false,
-    months: [
-        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
-    ],
-    months_short: [
-        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
-    ],
-    date_long: |_, d| format!("{}年{}月{}日", d.year, d.month, d.day),
-    date_short: |d| format!("{}/{}/{}", d.year, d.month, d.day),
-    month_year: |_, d| format!("{}年{}月", d.year, d.month),
-};
 
 /// The locales vellum has formatting tables for. Designs may only list these.
 pub const SUPPORTED_LOCALES: [&str; 5] = ["en-US", "en-GB", "de-DE", "fr-FR", "zh-CN"];
@@ -195,11 +109,37 @@ impl Formats {
             _ => return None,
         };
         let locale: IcuLocale = tag.parse().ok()?;
-        let decimal = DecimalFormatter::try_new(locale.into(), Default::default()).ok()?;
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default()).ok()?;
+        let date_long =
+            FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::YMD::long())
+                .ok()?;
+        let date_short =
+            FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::YMD::short())
+                .ok()?;
+        // Month labels (charts): CLDR's medium year-month where it names the
+        // month ("Mar 2026", "2026年3月"), the long one where medium is numeric
+        // ("03/2026" in German becomes "März 2026").
+        let medium =
+            FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::YM::medium())
+                .ok()?;
+        let probe = icu_calendar::Date::try_new_gregorian(2026, 3, 1).ok()?;
+        let named = medium
+            .format(&probe)
+            .to_string()
+            .chars()
+            .any(|c| c.is_alphabetic());
+        let month_year = if named {
+            medium
+        } else {
+            FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::YM::long()).ok()?
+        };
         Some(Formats {
             tag: tag.to_owned(),
             decimal,
             table,
+            date_long,
+            date_short,
+            month_year,
         })
     }
 
@@ -256,10 +196,15 @@ impl Formats {
     }
 
     pub(crate) fn date(&self, date: Date, style: DateStyle) -> String {
+        // Dates are validated at the door, so this cannot fail; should it,
+        // the ISO form is still a correct date.
+        let Ok(d) = icu_calendar::Date::try_new_gregorian(date.year, date.month, date.day) else {
+            return format!("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+        };
         match style {
-            DateStyle::Long => (self.table.date_long)(self.table, date),
-            DateStyle::Short => (self.table.date_short)(date),
-            DateStyle::Month => (self.table.month_year)(self.table, date),
+            DateStyle::Long => self.date_long.format(&d).to_string(),
+            DateStyle::Short => self.date_short.format(&d).to_string(),
+            DateStyle::Month => self.month_year.format(&d).to_string(),
         }
     }
 }
@@ -359,7 +304,7 @@ mod tests {
         assert_eq!(de.date(d, DateStyle::Long), "1. März 2026");
         assert_eq!(
             Formats::new("fr-FR").unwrap().date(d, DateStyle::Long),
-            "1er mars 2026"
+            "1 mars 2026"
         );
         assert_eq!(
             Formats::new("zh-CN").unwrap().date(d, DateStyle::Long),
@@ -367,7 +312,19 @@ mod tests {
         );
         assert_eq!(
             Formats::new("en-US").unwrap().date(d, DateStyle::Short),
-            "3/1/2026"
+            "3/1/26"
+        );
+        assert_eq!(
+            Formats::new("en-GB").unwrap().date(d, DateStyle::Long),
+            "1 March 2026"
+        );
+        assert_eq!(
+            Formats::new("de-DE").unwrap().date(d, DateStyle::Month),
+            "März 2026"
+        );
+        assert_eq!(
+            Formats::new("zh-CN").unwrap().date(d, DateStyle::Month),
+            "2026年3月"
         );
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2028-02-29").is_some());
