@@ -199,7 +199,12 @@ fn variants_split_deterministically() {
         let hi = ["Hi ", "Hello ", "Hallo ", "Bonjour ", "您好"]
             .iter()
             .any(|g| text.contains(g));
-        assert_eq!(hi && friendly || !friendly, true, "{id} {first}");
+        if friendly {
+            assert!(
+                hi,
+                "{id} {first}: the friendly variant shows no friendly greeting"
+            );
+        }
     }
 }
 

@@ -110,6 +110,22 @@ pub struct Audience {
     pub utc_offset_minutes: Option<i32>,
 }
 
+impl Audience {
+    /// The audience as personalization decided it: marketing content is only
+    /// composed into a document when the customer gave marketing consent, so
+    /// a document with an offer may use every channel of its plan for it.
+    pub fn from_document(doc: &crate::Document) -> Audience {
+        Audience {
+            marketing_consent: if doc.decisions.marketing {
+                doc.plan.clone()
+            } else {
+                Vec::new()
+            },
+            utc_offset_minutes: None,
+        }
+    }
+}
+
 /// One attempt, as reported for an undeliverable communication.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttemptReport {

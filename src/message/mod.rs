@@ -235,7 +235,9 @@ impl Communication {
                 design: design.manifest.id.clone(),
                 version: design.manifest.version.clone(),
                 run: options.run.clone(),
-                marketing: options.marketing,
+                // Marketing when the caller says so, or when personalization
+                // put an offer into the document.
+                marketing: options.marketing || doc.decisions.marketing,
                 messages: Vec::new(),
                 problems: Vec::new(),
                 archive: None,
@@ -527,7 +529,7 @@ fn build_email(
     if let Some(r) = &options.reply_to {
         b = b.reply_to(mailbox(Some(&r.name), &r.address, "reply-to")?);
     }
-    if options.marketing {
+    if options.marketing || doc.decisions.marketing {
         let url = unsubscribe_url(design, options, key)?;
         b = b
             .raw_header(HeaderValue::new(

@@ -54,9 +54,8 @@ const GSM_ASCII: [bool; 128] = {
 };
 
 fn gsm_cost(c: char) -> Option<u32> {
-    if (c as u32) < 128 && GSM_ASCII[c as usize] {
-        Some(1)
-    } else if GSM_BASIC.contains(c) {
+    // ASCII through the table, the rest (£, é, Δ...) through the alphabet.
+    if ((c as u32) < 128 && GSM_ASCII[c as usize]) || GSM_BASIC.contains(c) {
         Some(1)
     } else if GSM_EXT.contains(c) {
         Some(2)
