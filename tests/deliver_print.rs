@@ -54,7 +54,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
             jobs.push(Job {
                 communication: comm,
                 plan: vec![Channel::Print],
-                audience: Audience::default(),
+                audience: Audience::from_document(&doc),
             });
         }
     }

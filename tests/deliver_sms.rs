@@ -29,7 +29,7 @@ fn jobs(n: usize, bad_every: usize) -> Vec<Job> {
             Job {
                 communication: comm,
                 plan: vec![Channel::Sms, Channel::Email],
-                audience: Audience::default(),
+                audience: Audience::from_document(&doc),
             }
         })
         .collect()
@@ -57,8 +57,11 @@ fn run(format: SmsFormat) {
     let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Sms, SmsHttpTransport::new(o))
         .transport(Channel::Email, email.clone())
+        // Enough attempts that no message exhausts its retries on the
+        // gateway's periodic 429/503 (shared by concurrent senders), so
+        // exactly the rejected numbers fall back.
         .retry(RetryPolicy {
-            max_attempts: 6,
+            max_attempts: 12,
             initial_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(40),
             ..RetryPolicy::default()

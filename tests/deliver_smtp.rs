@@ -94,10 +94,13 @@ fn the_four_designs_arrive_intact_and_hostile_data_adds_no_header() {
             let mut o = options("2026-11");
             o.marketing = name == "quote";
             let comm = Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap();
+            // Marketing: the quote by the caller's word, a bill when
+            // personalization put an offer into it.
+            assert_eq!(comm.marketing, o.marketing || doc.decisions.marketing);
             if let Some(m) = comm.message(Channel::Email) {
                 expected.insert(
                     m.message_id.trim_matches(['<', '>']).to_owned(),
-                    (name, d.manifest().attach_pdf, o.marketing),
+                    (name, d.manifest().attach_pdf, comm.marketing),
                 );
             }
             let mut job = email_job(comm);
