@@ -176,6 +176,14 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A setting given to vellum (a key, an address, a URL) is unusable.
+    #[error("{what}: {message}")]
+    Config {
+        /// The setting.
+        what: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 fn plural(n: usize) -> &'static str {

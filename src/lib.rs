@@ -54,6 +54,8 @@ mod render;
 
 pub use self::batch::{Record, read_records};
 pub use self::compose::{Bar, Block, Column, ComposeOptions, Document, Span};
+#[cfg(feature = "dkim")]
+pub use self::deliver::Dkim;
 pub use self::deliver::{
     Communication, DeliveryError, Dispatcher, Ledger, Message, MessageOptions, Transport,
 };

@@ -386,3 +386,105 @@ fn a_killed_sender_loses_nothing_and_duplicates_at_most_what_was_in_flight() {
         CRASH_N as u64
     );
 }
+
+/// DKIM: every design's email, signed, arrives at the real server and a
+/// receiver's verifier (dkimpy, given the public key the DNS record would
+/// publish) accepts it; the signature covers the List-Unsubscribe headers;
+/// a header changed on the way breaks it.
+#[cfg(feature = "dkim")]
+#[test]
+fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
+    // A fixed test key (the seed bytes 0, 1, ..., 31 in base64), not a secret.
+    let seed = || "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned();
+    let out = temp_dir("smtp-dkim");
+    let server = Server::start("smtp_sink.py", &["--out", out.to_str().unwrap()]);
+    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, smtp(server.port, 1))
+        .retry(retry())
+        .build();
+    assert!(vellum::Dkim::ed25519("mail", "northwind.example", "not base64!").is_err());
+    assert!(vellum::Dkim::ed25519("bad selector", "northwind.example", &seed()).is_err());
+    let dkim = vellum::Dkim::ed25519("mail2026", "northwind.example", &seed()).unwrap();
+    let mut jobs = Vec::new();
+    for name in deliver_support::DESIGNS {
+        let d = design(name);
+        let (mut record, _) = samples(&d).remove(0);
+        record["customer"]["name"] = "Zoë \"Eve\" Müller\r\nX-Injected: 1".into();
+        let doc = d.compose(&record, &deliver_support::today()).unwrap();
+        let mut o = options("2026-11-dkim");
+        o.marketing = name == "quote";
+        o.dkim = Some(dkim.clone());
+        let mut job =
+            email_job(Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap());
+        job.audience.marketing_consent = vec![Channel::Email];
+        jobs.push(job);
+    }
+    let report = dispatcher.deliver_all(jobs, 1);
+    assert_eq!(report.delivered, 4, "{report:?}");
+    let files: Vec<String> = {
+        let mut f: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .map(|p| p.to_str().unwrap().to_owned())
+            .collect();
+        f.sort();
+        f
+    };
+    assert_eq!(files.len(), 4);
+    let verify = |files: &[String]| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/dkim_verify.py");
+        let o = Command::new("python3")
+            .arg(script)
+            .args(["mail2026", "northwind.example", &seed()])
+            .args(files)
+            .output()
+            .expect("python3");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let (ok, report) = verify(&files);
+    assert!(ok, "dkimpy rejects vellum's signatures:\n{report}");
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 4, "{report}");
+    for line in lines {
+        let h = line.strip_prefix("OK ").unwrap().to_ascii_lowercase();
+        for header in [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "list-unsubscribe",
+            "list-unsubscribe-post",
+        ] {
+            assert!(h.split(':').any(|x| x == header), "h= lacks {header}: {h}");
+        }
+    }
+    // The marketing ones (the quote; the bill when its sample gets an offer)
+    // really carry the signed List-Unsubscribe headers.
+    let marketing: Vec<&String> = files
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .contains("\nList-Unsubscribe-Post:")
+        })
+        .collect();
+    assert!(!marketing.is_empty());
+    // Tampering: a relay that rewrites the unsubscribe link breaks the signature.
+    let raw = std::fs::read_to_string(marketing[0]).unwrap();
+    let tampered = raw.replacen(
+        "List-Unsubscribe: <https://",
+        "List-Unsubscribe: <https://evil.",
+        1,
+    );
+    assert_ne!(raw, tampered);
+    let path = out.join("tampered.eml.x");
+    std::fs::write(&path, tampered).unwrap();
+    let (ok, report) = verify(&[path.to_str().unwrap().to_owned()]);
+    assert!(!ok && report.starts_with("FAIL"), "{report}");
+    drop(server);
+}

@@ -76,6 +76,8 @@ pub use self::sms_http::{SmsFormat, SmsHttpOptions, SmsHttpTransport};
 pub use self::smtp::{SmtpOptions, SmtpTls, SmtpTransport};
 pub use self::stub::StubTransport;
 pub use crate::ledger::{Attempt, Ledger, LedgerOptions, State, Status, Summary};
+#[cfg(feature = "dkim")]
+pub use crate::message::Dkim;
 pub use crate::message::{
     ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, LetterBody, Message,
     MessageOptions, Sender, SmsBody,
