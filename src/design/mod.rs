@@ -185,7 +185,7 @@ pub struct Design {
     pub(crate) brand: Brand,
     pub(crate) shell: Shell,
     /// Named rules, inline body conditions and offer eligibility rules.
-    pub(crate) rules: Vec<crate::personalize::rules::Rule>,
+    pub(crate) rules: crate::personalize::rules::Rules,
     pub(crate) variants: Vec<VariantGroup>,
     pub(crate) offers: Vec<crate::personalize::offers::Offer>,
     /// Offer slots of the body.
@@ -647,7 +647,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         currency_field,
         brand: brand?,
         shell: shell?,
-        rules,
+        rules: crate::personalize::rules::Rules::new(rules),
         variants,
         offers,
         slots,

@@ -21,8 +21,11 @@ pub(crate) struct Rule {
     pub source: String,
     pub place: Place,
     program: cel::Program,
-    /// Top-level record keys the rule reads.
-    roots: Vec<String>,
+    /// The record paths the rule reads (list levels transparent:
+    /// `usage.months[0].kwh` is `usage.months.kwh`), and whether it reads
+    /// the whole value there or only its shape (a list a macro ranges over,
+    /// whose elements are read field by field).
+    paths: Vec<(String, bool)>,
 }
 
 impl Rule {
@@ -62,20 +65,20 @@ impl Rule {
             source,
             diags,
             bound: Vec::new(),
-            roots: Vec::new(),
+            paths: Vec::new(),
             ok: true,
         };
         check.expr(program.expression());
         let ok = check.ok;
-        let mut roots = check.roots;
-        roots.sort();
-        roots.dedup();
+        let mut paths = check.paths;
+        paths.sort();
+        paths.dedup();
         ok.then(|| Rule {
             name: name.to_owned(),
             source: source.to_owned(),
             place: place.clone(),
             program,
-            roots,
+            paths,
         })
     }
 }
@@ -88,7 +91,7 @@ struct Check<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// Comprehension variables and the list path they range over.
     bound: Vec<(String, String)>,
-    roots: Vec<String>,
+    paths: Vec<(String, bool)>,
     ok: bool,
 }
 
@@ -140,12 +143,16 @@ impl Check<'_> {
     }
 
     fn reference(&mut self, path: &str) {
+        self.reference_as(path, true);
+    }
+
+    fn reference_as(&mut self, path: &str, whole: bool) {
         let root = path.split('.').next().unwrap_or(path).to_owned();
         if self.bound.iter().any(|(v, _)| *v == root) {
             return;
         }
         match self.fields.lookup(path) {
-            Lookup::Field(_) | Lookup::Group => self.roots.push(root),
+            Lookup::Field(_) | Lookup::Group => self.paths.push((path.to_owned(), whole)),
             Lookup::Unknown => {
                 let hint = match self.fields.suggest(path) {
                     Some(s) => format!(
@@ -197,8 +204,14 @@ impl Check<'_> {
                 }
             }
             Expr::Comprehension(c) => {
-                self.expr(&c.iter_range);
                 let list = self.path(&c.iter_range);
+                match &list {
+                    // The macro reads the list's elements through its
+                    // variable: what it reads of them is recorded there
+                    // (a bare `u` reads the whole element).
+                    Some(l) => self.reference_as(&l.clone(), false),
+                    None => self.expr(&c.iter_range),
+                }
                 if let Some(l) = &list
                     && self.fields.get(l).is_some_and(|t| t.kind != Kind::List)
                 {
@@ -241,9 +254,106 @@ thread_local! {
     static BASE: RefCell<Option<cel::Context<'static, 'static>>> = const { RefCell::new(None) };
 }
 
+/// A design's rules (named rules, inline conditions, offer eligibility), with
+/// what they read of a record.
+#[derive(Debug, Default)]
+pub(crate) struct Rules {
+    rules: Vec<Rule>,
+    need: Need,
+    /// Per rule, the first rule with the same expression: an offer's
+    /// eligibility is often a named rule's condition again, and is
+    /// evaluated once.
+    same_as: Vec<usize>,
+}
+
+impl Rules {
+    pub(crate) fn new(rules: Vec<Rule>) -> Rules {
+        let mut need = Need::default();
+        for (path, whole) in rules.iter().flat_map(|r| &r.paths) {
+            need.add(path, *whole);
+        }
+        let same_as = (0..rules.len())
+            .map(|i| {
+                let src = rules[i].source.trim();
+                (0..i).find(|&j| rules[j].source.trim() == src).unwrap_or(i)
+            })
+            .collect();
+        Rules {
+            rules,
+            need,
+            same_as,
+        }
+    }
+}
+
+impl std::ops::Deref for Rules {
+    type Target = [Rule];
+    fn deref(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+/// The part of a record the rules read, as a tree of field names. Only that
+/// part is converted to CEL values per customer, so 40 line items or a long
+/// address that no rule looks at cost nothing. Absent fields stay absent, so
+/// `has(...)` answers as on the whole record.
+#[derive(Debug, Default)]
+struct Need {
+    /// The whole value is read (compared, passed to a function, iterated).
+    whole: bool,
+    fields: Vec<(String, Need)>,
+}
+
+impl Need {
+    fn add(&mut self, path: &str, whole: bool) {
+        let mut node = self;
+        for part in path.split('.') {
+            if node.whole {
+                return;
+            }
+            let i = match node.fields.iter().position(|(k, _)| k == part) {
+                Some(i) => i,
+                None => {
+                    node.fields.push((part.to_owned(), Need::default()));
+                    node.fields.len() - 1
+                }
+            };
+            node = &mut node.fields[i].1;
+        }
+        if whole {
+            node.whole = true;
+            node.fields.clear();
+        }
+    }
+
+    fn to_cel(&self, v: &Value) -> cel::Value {
+        if self.whole {
+            return json_to_cel(v);
+        }
+        match v {
+            Value::Object(m) => {
+                let map: std::collections::HashMap<cel::objects::Key, cel::Value> = self
+                    .fields
+                    .iter()
+                    .filter_map(|(k, need)| {
+                        let v = m.get(k)?;
+                        Some((cel::objects::Key::String(k.clone().into()), need.to_cel(v)))
+                    })
+                    .collect();
+                cel::Value::Map(cel::objects::Map { map: map.into() })
+            }
+            // Paths pass through lists: each element keeps what is read of it.
+            Value::Array(a) => {
+                cel::Value::List(a.iter().map(|x| self.to_cel(x)).collect::<Vec<_>>().into())
+            }
+            other => json_to_cel(other),
+        }
+    }
+}
+
 /// Evaluates `rules` for one record, in order. A rule that fails or does not
 /// give true/false is a problem of the record, with the rule's name.
-pub(crate) fn evaluate(rules: &[Rule], record: &Value) -> Result<Vec<bool>, FieldProblem> {
+pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, FieldProblem> {
     if rules.is_empty() {
         return Ok(Vec::new());
     }
@@ -251,31 +361,34 @@ pub(crate) fn evaluate(rules: &[Rule], record: &Value) -> Result<Vec<bool>, Fiel
         let mut slot = cell.borrow_mut();
         let base = slot.get_or_insert_with(cel::Context::default);
         let mut ctx = base.new_inner_scope();
-        let mut added: Vec<&str> = Vec::new();
-        for rule in rules {
-            for root in &rule.roots {
-                if added.contains(&root.as_str()) {
-                    continue;
-                }
-                added.push(root);
-                let v = record.get(root).unwrap_or(&Value::Null);
-                ctx.add_variable_from_value(root.clone(), json_to_cel(v));
-            }
+        for (root, need) in &rules.need.fields {
+            let v = record.get(root).unwrap_or(&Value::Null);
+            ctx.add_variable_from_value(root.clone(), need.to_cel(v));
         }
-        rules
-            .iter()
-            .map(|r| match r.program.execute(&ctx) {
-                Ok(cel::Value::Bool(b)) => Ok(b),
-                Ok(other) => Err(FieldProblem {
-                    path: format!("rule {}", r.name),
-                    message: format!("gave {other:?}, not true or false ({})", r.place),
-                }),
-                Err(e) => Err(FieldProblem {
-                    path: format!("rule {}", r.name),
-                    message: format!("{e} ({}); use has(...) for optional fields", r.place),
-                }),
-            })
-            .collect()
+        let mut results: Vec<bool> = Vec::with_capacity(rules.len());
+        for (i, r) in rules.iter().enumerate() {
+            let first = rules.same_as[i];
+            if first < i {
+                results.push(results[first]);
+                continue;
+            }
+            results.push(match r.program.execute(&ctx) {
+                Ok(cel::Value::Bool(b)) => b,
+                Ok(other) => {
+                    return Err(FieldProblem {
+                        path: format!("rule {}", r.name),
+                        message: format!("gave {other:?}, not true or false ({})", r.place),
+                    });
+                }
+                Err(e) => {
+                    return Err(FieldProblem {
+                        path: format!("rule {}", r.name),
+                        message: format!("{e} ({}); use has(...) for optional fields", r.place),
+                    });
+                }
+            });
+        }
+        Ok(results)
     })
 }
 
@@ -297,5 +410,60 @@ fn json_to_cel(v: &Value) -> cel::Value {
                 .collect();
             cel::Value::Map(cel::objects::Map { map: map.into() })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_what_the_rules_read_is_converted() {
+        let mut need = Need::default();
+        for p in [
+            "customer.segment",
+            "usage.months.kwh",
+            "customer.email",
+            "totals",
+        ] {
+            need.add(p, true);
+        }
+        // A deeper path under a whole value changes nothing, nor does the
+        // shape of what is read anyway.
+        need.add("totals.due", true);
+        need.add("usage.months", false);
+        need.add("totals", false);
+        let record = json!({
+            "customer": {"segment": "gold", "name": "Zoë", "address": {"city": "Lyon"}},
+            "usage": {"months": [{"kwh": 1, "label": "Jan"}, {"kwh": 2, "label": "Feb"}], "unit": "kWh"},
+            "totals": {"due": 10, "tax": 2},
+            "items": [{"amount": 1}, {"amount": 2}],
+        });
+        let pruned = json!({
+            "customer": {"segment": "gold"},
+            "usage": {"months": [{"kwh": 1}, {"kwh": 2}]},
+            "totals": {"due": 10, "tax": 2},
+        });
+        for (root, n) in &need.fields {
+            assert_eq!(
+                n.to_cel(&record[root.as_str()]),
+                json_to_cel(&pruned[root.as_str()]),
+                "{root}"
+            );
+        }
+        assert_eq!(need.fields.len(), 3, "items is never read");
+        // `customer.email` is absent in the record and stays absent (has() is false).
+        let cel::Value::Map(m) = need.fields[0].1.to_cel(&record["customer"]) else {
+            panic!("customer is a map");
+        };
+        assert_eq!(m.map.len(), 1);
+        // A list read only for its shape keeps its length, not its content.
+        let mut shape = Need::default();
+        shape.add("usage.months", false);
+        assert_eq!(
+            shape.fields[0].1.to_cel(&record["usage"]),
+            json_to_cel(&json!({"months": [{}, {}]}))
+        );
     }
 }
