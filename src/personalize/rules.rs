@@ -7,7 +7,13 @@
 
 use std::cell::RefCell;
 
+use std::collections::HashMap;
+
 use cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
+};
+use cel::common::value::Val;
 use serde_json::Value;
 
 use crate::design::fields::{Fields, Kind, Lookup};
@@ -326,26 +332,27 @@ impl Need {
         }
     }
 
-    fn to_cel(&self, v: &Value) -> cel::Value {
+    /// The part of `v` that is read, as a CEL value (built directly as
+    /// CEL's runtime values: going through `cel::Value` converts twice).
+    fn to_cel(&self, v: &Value) -> Box<dyn Val> {
         if self.whole {
             return json_to_cel(v);
         }
         match v {
             Value::Object(m) => {
-                let map: std::collections::HashMap<cel::objects::Key, cel::Value> = self
+                let map: HashMap<CelMapKey<'static>, Box<dyn Val>> = self
                     .fields
                     .iter()
                     .filter_map(|(k, need)| {
-                        let v = m.get(k)?;
-                        Some((cel::objects::Key::String(k.clone().into()), need.to_cel(v)))
+                        Some((CelMapKey::from(k.clone()), need.to_cel(m.get(k)?)))
                     })
                     .collect();
-                cel::Value::Map(cel::objects::Map { map: map.into() })
+                Box::new(CelMap::from(map))
             }
             // Paths pass through lists: each element keeps what is read of it.
-            Value::Array(a) => {
-                cel::Value::List(a.iter().map(|x| self.to_cel(x)).collect::<Vec<_>>().into())
-            }
+            Value::Array(a) => Box::new(CelList::from(
+                a.iter().map(|x| self.to_cel(x)).collect::<Vec<_>>(),
+            )),
             other => json_to_cel(other),
         }
     }
@@ -363,7 +370,7 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, Field
         let mut ctx = base.new_inner_scope();
         for (root, need) in &rules.need.fields {
             let v = record.get(root).unwrap_or(&Value::Null);
-            ctx.add_variable_from_value(root.clone(), need.to_cel(v));
+            ctx.add_variable_as_val(root.clone(), need.to_cel(v));
         }
         let mut results: Vec<bool> = Vec::with_capacity(rules.len());
         for (i, r) in rules.iter().enumerate() {
@@ -392,23 +399,23 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, Field
     })
 }
 
-fn json_to_cel(v: &Value) -> cel::Value {
+fn json_to_cel(v: &Value) -> Box<dyn Val> {
     match v {
-        Value::Null => cel::Value::Null,
-        Value::Bool(b) => cel::Value::Bool(*b),
+        Value::Null => Box::new(CelNull),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
         Value::Number(n) => match n.as_i64() {
-            Some(i) => cel::Value::Int(i),
-            None => cel::Value::Float(n.as_f64().unwrap_or(0.0)),
+            Some(i) => Box::new(CelInt::from(i)),
+            None => Box::new(CelDouble::from(n.as_f64().unwrap_or(0.0))),
         },
         // Money may come as a decimal string; numbers compare with numbers.
-        Value::String(s) => cel::Value::String(s.clone().into()),
-        Value::Array(a) => cel::Value::List(a.iter().map(json_to_cel).collect::<Vec<_>>().into()),
+        Value::String(s) => Box::new(CelString::from(s.clone())),
+        Value::Array(a) => Box::new(CelList::from(a.iter().map(json_to_cel).collect::<Vec<_>>())),
         Value::Object(m) => {
-            let map: std::collections::HashMap<cel::objects::Key, cel::Value> = m
+            let map: HashMap<CelMapKey<'static>, Box<dyn Val>> = m
                 .iter()
-                .map(|(k, v)| (cel::objects::Key::String(k.clone().into()), json_to_cel(v)))
+                .map(|(k, v)| (CelMapKey::from(k.clone()), json_to_cel(v)))
                 .collect();
-            cel::Value::Map(cel::objects::Map { map: map.into() })
+            Box::new(CelMap::from(map))
         }
     }
 }
@@ -445,16 +452,17 @@ mod tests {
             "usage": {"months": [{"kwh": 1}, {"kwh": 2}]},
             "totals": {"due": 10, "tax": 2},
         });
+        let value = |v: Box<dyn Val>| cel::Value::try_from(v.as_ref()).unwrap();
         for (root, n) in &need.fields {
             assert_eq!(
-                n.to_cel(&record[root.as_str()]),
-                json_to_cel(&pruned[root.as_str()]),
+                value(n.to_cel(&record[root.as_str()])),
+                value(json_to_cel(&pruned[root.as_str()])),
                 "{root}"
             );
         }
         assert_eq!(need.fields.len(), 3, "items is never read");
         // `customer.email` is absent in the record and stays absent (has() is false).
-        let cel::Value::Map(m) = need.fields[0].1.to_cel(&record["customer"]) else {
+        let cel::Value::Map(m) = value(need.fields[0].1.to_cel(&record["customer"])) else {
             panic!("customer is a map");
         };
         assert_eq!(m.map.len(), 1);
@@ -462,8 +470,8 @@ mod tests {
         let mut shape = Need::default();
         shape.add("usage.months", false);
         assert_eq!(
-            shape.fields[0].1.to_cel(&record["usage"]),
-            json_to_cel(&json!({"months": [{}, {}]}))
+            value(shape.fields[0].1.to_cel(&record["usage"])),
+            value(json_to_cel(&json!({"months": [{}, {}]})))
         );
     }
 }
