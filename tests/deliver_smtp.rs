@@ -488,3 +488,140 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     assert!(!ok && report.starts_with("FAIL"), "{report}");
     drop(server);
 }
+
+/// A private CA and a server certificate for `localhost`, made with openssl.
+/// Returns (CA PEM, server cert file, server key file).
+#[cfg(feature = "tls")]
+fn test_pki(dir: &Path) -> (Vec<u8>, String, String) {
+    let run = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl (installed by .ci/run)");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=vellum test CA",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"][..],
+        &ec,
+        &[
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    ]
+    .concat());
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (
+        std::fs::read(dir.join("ca.pem")).unwrap(),
+        dir.join("server.pem").to_str().unwrap().to_owned(),
+        dir.join("server.key").to_str().unwrap().to_owned(),
+    )
+}
+
+/// STARTTLS against a server that requires it: with the relay's private CA
+/// trusted the message goes over TLS; without it, or under another host
+/// name, the certificate is refused and nothing is sent in the clear.
+#[cfg(feature = "tls")]
+#[test]
+fn starttls_verifies_the_server_certificate() {
+    use vellum::Transport;
+    let out = temp_dir("smtp-tls");
+    let (ca, cert, key) = test_pki(&out);
+    let server = Server::start(
+        "smtp_sink.py",
+        &["--out", out.to_str().unwrap(), "--tls", &cert, &key],
+    );
+    let jobs = welcome_jobs(1, "2026-11-tls");
+    let message = jobs[0].communication.message(Channel::Email).unwrap();
+    let transport = |host: &str, roots: Vec<Vec<u8>>| {
+        let mut o = SmtpOptions::new(host, server.port);
+        o.tls = SmtpTls::Required;
+        o.pool_size = 1;
+        o.timeout = Duration::from_secs(10);
+        o.root_certificates = roots;
+        SmtpTransport::new(&o).unwrap()
+    };
+    // Not trusted: the public roots do not know the test CA.
+    let err = transport("localhost", vec![]).send(message).unwrap_err();
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    // Trusted CA, but the certificate is for `localhost`, not `127.0.0.1`.
+    let err = transport("127.0.0.1", vec![ca.clone()])
+        .send(message)
+        .unwrap_err();
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    assert!(received(&out).is_empty(), "nothing may be sent without TLS");
+    // A bad PEM is a settings error, before any connection.
+    let mut o = SmtpOptions::new("localhost", server.port);
+    o.root_certificates = vec![b"not a certificate".to_vec()];
+    assert!(SmtpTransport::new(&o).is_err());
+    // Trusted: delivered, over TLS.
+    let receipt = transport("localhost", vec![ca]).send(message).unwrap();
+    assert!(receipt.id.starts_with("250"), "{receipt:?}");
+    let got = received(&out);
+    assert_eq!(got.len(), 1);
+    let tls: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tls"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(tls.len(), 1, "the message came over TLS");
+    assert!(tls[0].contains("TLSv1."), "{tls:?}");
+}

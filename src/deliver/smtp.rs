@@ -42,6 +42,11 @@ pub struct SmtpOptions {
     pub pool_size: u32,
     /// Timeout of each SMTP command.
     pub timeout: Duration,
+    /// Root certificates (PEM) trusted in addition to the public web PKI,
+    /// e.g. the private CA of an internal relay. Certificates are always
+    /// verified, host name included; there is no switch to turn that off.
+    #[cfg(feature = "tls")]
+    pub root_certificates: Vec<Vec<u8>>,
 }
 
 impl SmtpOptions {
@@ -55,6 +60,8 @@ impl SmtpOptions {
             credentials: None,
             pool_size: 4,
             timeout: Duration::from_secs(30),
+            #[cfg(feature = "tls")]
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -76,9 +83,26 @@ impl SmtpTransport {
             .pool_config(PoolConfig::new().max_size(options.pool_size.max(1)));
         #[cfg(feature = "tls")]
         {
-            use lettre::transport::smtp::client::{Tls, TlsParameters};
+            use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
             let params = || {
-                TlsParameters::new(options.host.clone())
+                let mut b = TlsParameters::builder(options.host.clone());
+                for (i, pem) in options.root_certificates.iter().enumerate() {
+                    let not_pem = |why: String| {
+                        DeliveryError::permanent(format!(
+                            "TLS settings: root certificate {} is not a PEM certificate{why}",
+                            i + 1
+                        ))
+                    };
+                    // lettre's rustls reader takes text without any
+                    // certificate as an empty list: trusting nothing silently.
+                    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+                    if !pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
+                        return Err(not_pem(" (no BEGIN CERTIFICATE block)".into()));
+                    }
+                    let cert = Certificate::from_pem(pem).map_err(|e| not_pem(format!(": {e}")))?;
+                    b = b.add_root_certificate(cert);
+                }
+                b.build()
                     .map_err(|e| DeliveryError::permanent(format!("TLS settings: {e}")))
             };
             b = match options.tls {

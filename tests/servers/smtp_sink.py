@@ -5,6 +5,8 @@ plus <n>.rcpt (the envelope recipients, one per line). Faults on demand:
   --fail-every N   answer "451 4.3.0" to every Nth DATA (message not kept)
   --drop-every N   drop the connection after the DATA bytes, before any
                    reply (message not kept): the client cannot know
+  --tls CERT KEY   offer STARTTLS with this certificate and require it
+                   before MAIL; <n>.tls records the TLS version used
 Prints "READY <port>" when listening. Stops when stdin closes (the test
 that started it went away) or after --lifetime seconds.
 """
@@ -12,6 +14,7 @@ that started it went away) or after --lifetime seconds.
 import argparse
 import asyncio
 import os
+import ssl
 import sys
 import threading
 
@@ -36,6 +39,9 @@ class Sink:
             return "451 4.3.0 try again later (test server)"
         self.kept += 1
         name = os.path.join(self.out, f"{os.getpid()}-{self.kept:07d}")
+        if session.ssl:
+            with open(name + ".tls", "w") as f:
+                f.write(str(session.ssl.get("cipher", "")))
         with open(name + ".rcpt.tmp", "w") as f:
             f.write("\n".join(envelope.rcpt_tos))
         os.replace(name + ".rcpt.tmp", name + ".rcpt")
@@ -59,12 +65,18 @@ async def main():
     p.add_argument("--fail-every", type=int, default=0)
     p.add_argument("--drop-every", type=int, default=0)
     p.add_argument("--lifetime", type=float, default=900)
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = p.parse_args()
+    tls = {}
+    if a.tls:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        tls = {"tls_context": ctx, "require_starttls": True}
     os.makedirs(a.out, exist_ok=True)
     handler = Sink(a.out, a.fail_every, a.drop_every)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=True),
+        lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=True, **tls),
         host="127.0.0.1",
         port=a.port,
     )
