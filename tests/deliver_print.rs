@@ -35,7 +35,11 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
         let d = design(name);
         for (record, doc) in samples(&d) {
             let o = MessageOptions::new("2026-11", "Northwind Energy", "post@northwind.example");
-            let postal = record["customer"]["address"]["postal_code"].as_str();
+            // The postal code comes from the design's `[recipient] postal_code`.
+            assert_eq!(
+                doc.postal_code.as_deref(),
+                record["customer"]["address"]["postal_code"].as_str()
+            );
             let pdf = d.render_pdf(&doc).unwrap();
             let a = d
                 .render_pdf_with(
@@ -47,7 +51,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
                 )
                 .unwrap();
             let comm = Communication::builder(&d, &doc, &o)
-                .letter_with_postal_code(&pdf, postal)
+                .letter(&pdf)
                 .archive(&a)
                 .build();
             names.insert(format!("{name}/{}", doc.record), doc.name.clone().unwrap());
@@ -70,6 +74,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
         .iter()
         .map(|e| e.postal_code.clone())
         .collect();
+    assert!(codes.iter().all(Option::is_some), "{codes:?}");
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted);

@@ -221,6 +221,9 @@ pub struct Document {
     pub email: Option<String>,
     /// Phone number, when the record has one.
     pub phone: Option<String>,
+    /// Postal code of the address, when the design names its field
+    /// (`[recipient] postal_code`): print spools presort by it.
+    pub postal_code: Option<String>,
     /// The content.
     pub blocks: Vec<Block>,
     /// Things the reader of a report should know (locale fallback, removed
@@ -361,6 +364,7 @@ impl Design {
         let name = contact(&self.recipient.name, &mut env);
         let email = contact(&self.recipient.email, &mut env);
         let phone = contact(&self.recipient.phone, &mut env);
+        let postal_code = contact(&self.recipient.postal_code, &mut env);
         let blocks = if body_wanted {
             compose_blocks(&self.body, &mut env).map_err(fail)?
         } else {
@@ -381,6 +385,7 @@ impl Design {
             name,
             email,
             phone,
+            postal_code,
             blocks,
             warnings,
             plan: decisions.plan.clone(),

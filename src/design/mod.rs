@@ -87,6 +87,7 @@ struct RecipientToml {
     name: Option<Spanned<String>>,
     email: Option<Spanned<String>>,
     phone: Option<Spanned<String>>,
+    postal_code: Option<Spanned<String>>,
     locale: Option<Spanned<String>>,
     preferred_channel: Option<Spanned<String>>,
     consent: Option<Spanned<String>>,
@@ -153,6 +154,8 @@ pub(crate) struct Recipient {
     pub name: Option<FieldRef>,
     pub email: Option<FieldRef>,
     pub phone: Option<FieldRef>,
+    /// Postal code, for presorting in the print manifest.
+    pub postal_code: Option<FieldRef>,
     pub locale: Option<FieldRef>,
     pub preferred_channel: Option<FieldRef>,
     /// A record with bools `email`, `sms`, `print`, `marketing`.
@@ -468,6 +471,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let recipient_name = opt(&m.recipient.name, diags);
     let email = opt(&m.recipient.email, diags);
     let phone = opt(&m.recipient.phone, diags);
+    let postal_code = opt(&m.recipient.postal_code, diags);
     let locale_field = opt(&m.recipient.locale, diags);
     let preferred_channel = opt(&m.recipient.preferred_channel, diags);
     let consent = m.recipient.consent.as_ref().map(|c| c.get_ref().clone());
@@ -639,6 +643,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
             name: recipient_name,
             email,
             phone,
+            postal_code,
             locale: locale_field,
             preferred_channel,
             consent,

@@ -482,12 +482,15 @@ impl CommunicationBuilder<'_> {
         self
     }
 
-    /// Adds the printed letter.
+    /// Adds the printed letter; the print manifest gets the document's
+    /// postal code (`[recipient] postal_code` in the design).
     pub fn letter(self, pdf: &Pdf) -> Self {
-        self.letter_with_postal_code(pdf, None)
+        let postal_code = self.doc.postal_code.clone();
+        self.letter_with_postal_code(pdf, postal_code.as_deref())
     }
 
-    /// Adds the printed letter with the postal code for the print manifest.
+    /// Adds the printed letter with a postal code given by the caller
+    /// (e.g. normalized by an address service) instead of the document's.
     pub fn letter_with_postal_code(mut self, pdf: &Pdf, postal_code: Option<&str>) -> Self {
         let body = Body::Letter(LetterBody {
             pdf: pdf.bytes.clone().into(),
