@@ -62,6 +62,10 @@ fn bench(c: &mut Criterion) {
             &format!("bill/{id}/decide (validate + all rules + offers + plan)"),
             |b| b.iter(|| design.decide(black_box(&record), &options).unwrap()),
         );
+        c.bench_function(
+            &format!("bill/{id}/rules only (all rules, one record)"),
+            |b| b.iter(|| design.evaluate_rules(black_box(&record)).unwrap()),
+        );
     }
     let doc = design.compose(&sample("C1003"), &options).unwrap();
     c.bench_function("bill/typical/email render only", |b| {

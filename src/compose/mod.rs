@@ -393,6 +393,14 @@ impl Design {
         })
     }
 
+    /// Evaluates every rule of the design (named rules, inline conditions,
+    /// offer eligibility) for an already validated record, in declaration
+    /// order. For benchmarks: [`Design::decide`] is the API.
+    #[doc(hidden)]
+    pub fn evaluate_rules(&self, record: &Value) -> std::result::Result<Vec<bool>, FieldProblem> {
+        evaluate(&self.rules, record)
+    }
+
     /// Evaluates personalization for one record without composing it: which
     /// rules fire, the variants, the offers (and why others were not chosen),
     /// the locale and the channel plan. The record is validated first.
