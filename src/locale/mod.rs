@@ -20,6 +20,7 @@ pub(crate) struct Formats {
     date_long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
     date_short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
     month_year: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
+    month_short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::M>,
     /// Formatted dates: a billing run prints the same few dates (period,
     /// due date, twelve month labels) for every customer, and formatting one
     /// costs microseconds.
@@ -91,6 +92,8 @@ pub(crate) enum DateStyle {
     Long,
     Short,
     Month,
+    /// The month alone, abbreviated: chart labels (`Sep`, `Sept.`, `9月`).
+    MonthShort,
 }
 
 impl DateStyle {
@@ -99,6 +102,7 @@ impl DateStyle {
             "long" => Some(DateStyle::Long),
             "short" => Some(DateStyle::Short),
             "month" => Some(DateStyle::Month),
+            "month-short" => Some(DateStyle::MonthShort),
             _ => None,
         }
     }
@@ -140,6 +144,9 @@ impl Formats {
         } else {
             FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::YM::long()).ok()?
         };
+        let month_short =
+            FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldsets::M::medium())
+                .ok()?;
         Some(Formats {
             tag: tag.to_owned(),
             decimal,
@@ -147,6 +154,7 @@ impl Formats {
             date_long,
             date_short,
             month_year,
+            month_short,
             dates: Default::default(),
         })
     }
@@ -228,6 +236,7 @@ impl Formats {
             DateStyle::Long => self.date_long.format(&d).to_string(),
             DateStyle::Short => self.date_short.format(&d).to_string(),
             DateStyle::Month => self.month_year.format(&d).to_string(),
+            DateStyle::MonthShort => self.month_short.format(&d).to_string(),
         }
     }
 }
@@ -341,6 +350,12 @@ mod tests {
             Formats::new("en-GB").unwrap().date(d, DateStyle::Long),
             "1 March 2026"
         );
+        let sep = Date::parse("2026-09-01").unwrap();
+        let short: Vec<String> = SUPPORTED_LOCALES
+            .iter()
+            .map(|t| Formats::new(t).unwrap().date(sep, DateStyle::MonthShort))
+            .collect();
+        assert_eq!(short, ["Sep", "Sept", "Sep", "sept.", "9月"]);
         assert_eq!(
             Formats::new("de-DE").unwrap().date(d, DateStyle::Month),
             "März 2026"
