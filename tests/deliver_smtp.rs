@@ -625,3 +625,53 @@ fn starttls_verifies_the_server_certificate() {
     assert_eq!(tls.len(), 1, "the message came over TLS");
     assert!(tls[0].contains("TLSv1."), "{tls:?}");
 }
+
+/// DKIM with an RSA key (PKCS#1 PEM, as most DNS providers still expect):
+/// the message a backend would send verifies at the receiver.
+#[cfg(feature = "dkim")]
+#[test]
+fn dkim_rsa_signatures_verify_at_the_receiver() {
+    let out = temp_dir("dkim-rsa");
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(&out)
+            .output()
+            .expect("openssl (installed by .ci/run)");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    openssl(&["genrsa", "-traditional", "-out", "rsa.key", "2048"]);
+    openssl(&["rsa", "-in", "rsa.key", "-pubout", "-out", "rsa.pub"]);
+    let pem = std::fs::read_to_string(out.join("rsa.key")).unwrap();
+    assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert!(vellum::Dkim::rsa("mail2026", "northwind.example", "no key").is_err());
+    let d = design("bill");
+    let (_, doc) = samples(&d).remove(0);
+    let mut o = options("2026-11-rsa");
+    o.marketing = true;
+    o.dkim = Some(vellum::Dkim::rsa("mail2026", "northwind.example", &pem).unwrap());
+    let comm = Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap();
+    let vellum::deliver::Body::Email(email) = &comm.message(Channel::Email).unwrap().body else {
+        panic!("an email body");
+    };
+    std::fs::write(out.join("signed.eml"), &email.raw).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/dkim_verify.py");
+    let key = format!("rsa:{}", out.join("rsa.pub").display());
+    let v = Command::new("python3")
+        .arg(script)
+        .args(["mail2026", "northwind.example", &key])
+        .arg(out.join("signed.eml"))
+        .output()
+        .expect("python3");
+    let report =
+        String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
+    assert!(
+        v.status.success(),
+        "dkimpy rejects the RSA signature:\n{report}"
+    );
+    assert!(report.contains("list-unsubscribe-post"), "{report}");
+}

@@ -1,8 +1,9 @@
 """Verifies DKIM signatures on messages as a receiving server would (dkimpy).
 
-Usage: dkim_verify.py <selector> <domain> <ed25519-seed-base64> <file.eml>...
-The public key that the DNS record `<selector>._domainkey.<domain>` would
-publish is derived from the seed (no DNS is asked). For each file prints
+Usage: dkim_verify.py <selector> <domain> <key> <file.eml>...
+<key> is an Ed25519 seed in base64, or `rsa:<file>` with an RSA public key in
+PEM. The DNS record `<selector>._domainkey.<domain>` that would publish it is
+made here (no DNS is asked). For each file prints
 "OK <h= tag>" or "FAIL <reason>"; exits non-zero when any fails.
 """
 
@@ -14,9 +15,14 @@ import nacl.signing
 
 
 def main():
-    selector, domain, seed_b64, *files = sys.argv[1:]
-    verify_key = nacl.signing.SigningKey(base64.b64decode(seed_b64)).verify_key
-    record = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(bytes(verify_key))
+    selector, domain, key, *files = sys.argv[1:]
+    if key.startswith("rsa:"):
+        pem = open(key[4:]).read().split("\n")
+        body = "".join(line for line in pem if line and not line.startswith("-----"))
+        record = b"v=DKIM1; k=rsa; p=" + body.encode()
+    else:
+        verify_key = nacl.signing.SigningKey(base64.b64decode(key)).verify_key
+        record = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(bytes(verify_key))
     want = f"{selector}._domainkey.{domain}.".encode()
 
     def dns(name, timeout=5):
