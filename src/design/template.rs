@@ -411,7 +411,7 @@ impl Compiler<'_, '_> {
                         None => {
                             self.diags.push(
                                 Diagnostic::new(place.clone(), format!("unknown date style {s:?}"))
-                                    .hint("styles are \"long\", \"short\" and \"month\""),
+                                    .hint("styles are \"long\", \"short\", \"month\" and \"month-short\""),
                             );
                             DateStyle::Long
                         }
