@@ -305,8 +305,12 @@ impl std::ops::Deref for Rules {
 /// `has(...)` answers as on the whole record.
 #[derive(Debug, Default)]
 struct Need {
-    /// The whole value is read (compared, passed to a function, iterated).
+    /// The whole value is read (compared, passed to a function).
     whole: bool,
+    /// A macro ranges over the value: a list keeps its length (elements
+    /// are read field by field), a map keeps everything (it ranges over
+    /// the keys).
+    ranged: bool,
     fields: Vec<(String, Need)>,
 }
 
@@ -329,16 +333,25 @@ impl Need {
         if whole {
             node.whole = true;
             node.fields.clear();
+        } else {
+            node.ranged = true;
         }
     }
 
     /// The part of `v` that is read, as a CEL value (built directly as
     /// CEL's runtime values: going through `cel::Value` converts twice).
     fn to_cel(&self, v: &Value) -> Box<dyn Val> {
+        self.convert(v, self.ranged)
+    }
+
+    /// `ranged`: a macro ranges over `v` itself (not over the list `v` is
+    /// an element of).
+    fn convert(&self, v: &Value, ranged: bool) -> Box<dyn Val> {
         if self.whole {
             return json_to_cel(v);
         }
         match v {
+            Value::Object(_) if ranged => json_to_cel(v),
             Value::Object(m) => {
                 let map: HashMap<CelMapKey<'static>, Box<dyn Val>> = self
                     .fields
@@ -351,7 +364,7 @@ impl Need {
             }
             // Paths pass through lists: each element keeps what is read of it.
             Value::Array(a) => Box::new(CelList::from(
-                a.iter().map(|x| self.to_cel(x)).collect::<Vec<_>>(),
+                a.iter().map(|x| self.convert(x, false)).collect::<Vec<_>>(),
             )),
             other => json_to_cel(other),
         }
@@ -466,12 +479,18 @@ mod tests {
             panic!("customer is a map");
         };
         assert_eq!(m.map.len(), 1);
-        // A list read only for its shape keeps its length, not its content.
+        // A list a macro ranges over keeps its length, not its content; a
+        // map keeps its keys (and so everything).
         let mut shape = Need::default();
         shape.add("usage.months", false);
+        shape.add("customer.address", false);
         assert_eq!(
             value(shape.fields[0].1.to_cel(&record["usage"])),
             value(json_to_cel(&json!({"months": [{}, {}]})))
+        );
+        assert_eq!(
+            value(shape.fields[1].1.to_cel(&record["customer"])),
+            value(json_to_cel(&json!({"address": {"city": "Lyon"}})))
         );
     }
 }
