@@ -364,7 +364,12 @@ impl Design {
         let name = contact(&self.recipient.name, &mut env);
         let email = contact(&self.recipient.email, &mut env);
         let phone = contact(&self.recipient.phone, &mut env);
-        let postal_code = contact(&self.recipient.postal_code, &mut env);
+        // A postal code may be declared as a number (US ZIP, German PLZ).
+        let postal_code = contact(&self.recipient.postal_code, &mut env).or_else(|| {
+            let f = self.recipient.postal_code.as_ref()?;
+            let n = f.get(record, None).ok().flatten()?.as_u64()?;
+            Some(n.to_string())
+        });
         let blocks = if body_wanted {
             compose_blocks(&self.body, &mut env).map_err(fail)?
         } else {

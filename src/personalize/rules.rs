@@ -153,10 +153,6 @@ impl Check<'_> {
     }
 
     fn reference_as(&mut self, path: &str, whole: bool) {
-        let root = path.split('.').next().unwrap_or(path).to_owned();
-        if self.bound.iter().any(|(v, _)| *v == root) {
-            return;
-        }
         match self.fields.lookup(path) {
             Lookup::Field(_) | Lookup::Group => self.paths.push((path.to_owned(), whole)),
             Lookup::Unknown => {
@@ -174,11 +170,37 @@ impl Check<'_> {
         }
     }
 
+    /// The index expressions inside a path (`tiers[customer.tier].rate`
+    /// reads `customer.tier` too): checked and recorded like any other.
+    fn indexes(&mut self, e: &IdedExpr) {
+        match &e.expr {
+            Expr::Select(s) => self.indexes(&s.operand),
+            Expr::Call(c) if c.func_name == "_[_]" && c.args.len() == 2 => {
+                self.indexes(&c.args[0]);
+                self.expr(&c.args[1]);
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a path reaches its value through a list element (an index or
+    /// a comprehension variable): then "the list" and "an element" share
+    /// one path, and only reading it whole is safe.
+    fn through_element(&self, e: &IdedExpr) -> bool {
+        match &e.expr {
+            Expr::Ident(name) => self.bound.iter().any(|(v, _)| v == name),
+            Expr::Select(s) => self.through_element(&s.operand),
+            Expr::Call(c) if c.func_name == "_[_]" => true,
+            _ => false,
+        }
+    }
+
     fn expr(&mut self, e: &IdedExpr) {
         match &e.expr {
             Expr::Ident(_) | Expr::Select(_) => {
                 if let Some(p) = self.path(e) {
                     self.reference(&p);
+                    self.indexes(e);
                 } else if let Expr::Select(s) = &e.expr {
                     self.expr(&s.operand);
                 }
@@ -188,9 +210,7 @@ impl Check<'_> {
                     && let Some(p) = self.path(e)
                 {
                     self.reference(&p);
-                    for a in &c.args[1..] {
-                        self.expr(a);
-                    }
+                    self.indexes(e);
                     return;
                 }
                 // Operators are `_+_`, `!_`, `@in`...: only named functions are checked.
@@ -215,7 +235,11 @@ impl Check<'_> {
                     // The macro reads the list's elements through its
                     // variable: what it reads of them is recorded there
                     // (a bare `u` reads the whole element).
-                    Some(l) => self.reference_as(&l.clone(), false),
+                    Some(l) => {
+                        let whole = self.through_element(&c.iter_range);
+                        self.reference_as(&l.clone(), whole);
+                        self.indexes(&c.iter_range);
+                    }
                     None => self.expr(&c.iter_range),
                 }
                 if let Some(l) = &list
@@ -436,6 +460,7 @@ fn json_to_cel(v: &Value) -> Box<dyn Val> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::design::fields::FieldType;
     use serde_json::json;
 
     #[test]
@@ -491,6 +516,78 @@ mod tests {
         assert_eq!(
             value(shape.fields[1].1.to_cel(&record["customer"])),
             value(json_to_cel(&json!({"address": {"city": "Lyon"}})))
+        );
+    }
+
+    /// Rules evaluated on the pruned record agree with the same rules on
+    /// the whole record, including the shapes that are easy to get wrong:
+    /// indexes inside paths, a comprehension variable named like a record
+    /// key, ranging over a map's keys and over an element's keys.
+    #[test]
+    fn pruned_evaluation_agrees_with_the_whole_record() {
+        let mut fields = Fields::default();
+        for (path, ty) in [
+            ("customer.tiers", "list"),
+            ("items", "list"),
+            ("usage", "list"),
+            ("customer.email", "string?"),
+            ("customer.tier", "integer"),
+            ("customer.tiers.rate", "number"),
+            ("customer.consent.email", "bool"),
+            ("customer.consent.sms", "bool"),
+            ("customer.name", "string"),
+            ("items.amount", "number"),
+            ("items.month", "integer"),
+            ("items.discount", "number?"),
+            ("usage.kwh", "integer"),
+        ] {
+            fields.insert(path.to_owned(), FieldType::parse(ty).unwrap());
+        }
+        fields.finish();
+        let sources = [
+            "customer.tiers[customer.tier].rate > 0.1",
+            "items.exists(i, usage[i.month].kwh > 100)",
+            "items.exists(items, items.amount > 0)",
+            "items.exists(items, has(items.discount))",
+            "customer.consent.exists(k, true)",
+            "items.exists(i, i.exists(k, true))",
+            "size(items[0].map(k, 1)) > 1",
+            "usage.exists(u, u.kwh >= 300)",
+            "has(customer.email)",
+        ];
+        let place = Place::new("design.toml", 1, 1);
+        let mut diags = Vec::new();
+        let rules: Vec<Rule> = sources
+            .iter()
+            .map(|src| Rule::compile(src, src, &place, &fields, &mut diags).expect(src))
+            .collect();
+        assert!(diags.is_empty(), "{diags:?}");
+        let record = json!({
+            "customer": {"tier": 1, "tiers": [{"rate": 0.05}, {"rate": 0.2}],
+                         "consent": {"email": true, "sms": false}, "name": "Zoë"},
+            "items": [{"amount": 3, "month": 0, "discount": 1}, {"amount": 0, "month": 1}],
+            "usage": [{"kwh": 90}, {"kwh": 320}],
+        });
+        let rules = Rules::new(rules);
+        let pruned = evaluate(&rules, &record).unwrap();
+        let whole: Vec<bool> = {
+            let base = cel::Context::default();
+            let mut ctx = base.new_inner_scope();
+            for (k, v) in record.as_object().unwrap() {
+                ctx.add_variable_as_val(k.clone(), json_to_cel(v));
+            }
+            rules
+                .iter()
+                .map(|r| match r.program.execute(&ctx) {
+                    Ok(cel::Value::Bool(b)) => b,
+                    other => panic!("{}: {other:?}", r.source),
+                })
+                .collect()
+        };
+        assert_eq!(pruned, whole);
+        assert_eq!(
+            pruned,
+            [true, true, true, true, true, true, true, true, false]
         );
     }
 }
