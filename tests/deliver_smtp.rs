@@ -23,6 +23,46 @@ fn smtp(port: u16, pool: u32) -> SmtpTransport {
     SmtpTransport::new(&o).unwrap()
 }
 
+/// A dispatcher with a ledger in `out` and `pool` connections to the sink.
+fn dispatcher(out: &Path, port: u16, pool: u32) -> Dispatcher {
+    Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, smtp(port, pool))
+        .retry(retry())
+        .build()
+}
+
+/// Runs dkimpy (tests/servers/dkim_verify.py) on `files` with `key` (an
+/// Ed25519 seed or `rsa:<public PEM file>`): (all verified, its report).
+#[cfg(feature = "dkim")]
+fn dkim_verify(key: &str, files: &[std::path::PathBuf]) -> (bool, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/dkim_verify.py");
+    let o = Command::new("python3")
+        .arg(script)
+        .args(["mail2026", "northwind.example", key])
+        .args(files)
+        .output()
+        .expect("python3");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// Runs openssl in `dir`; the test fails with its message when it does.
+#[cfg(any(feature = "tls", feature = "dkim"))]
+fn openssl(dir: &Path, args: &[&str]) {
+    let o = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl (installed by .ci/run)");
+    assert!(
+        o.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn retry() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 6,
@@ -76,10 +116,7 @@ fn counts(dir: &Path) -> HashMap<String, usize> {
 fn the_four_designs_arrive_intact_and_hostile_data_adds_no_header() {
     let out = temp_dir("smtp-designs");
     let server = Server::start("smtp_sink.py", &["--out", out.to_str().unwrap()]);
-    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
-        .transport(Channel::Email, smtp(server.port, 2))
-        .retry(retry())
-        .build();
+    let dispatcher = dispatcher(&out, server.port, 2);
     let mut jobs = Vec::new();
     let mut expected = HashMap::new(); // Message-ID -> (design, attach, marketing)
     for name in deliver_support::DESIGNS {
@@ -217,10 +254,7 @@ fn fault_run(
     let mut args = vec!["--out", out.to_str().unwrap()];
     args.extend_from_slice(fault);
     let server = Server::start("smtp_sink.py", &args);
-    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
-        .transport(Channel::Email, smtp(server.port, 2))
-        .retry(retry())
-        .build();
+    let dispatcher = dispatcher(&out, server.port, 2);
     let report = dispatcher.deliver_all(welcome_jobs(n, name), 2);
     let summary = dispatcher.ledger().summary().unwrap();
     (report, counts(&out), summary)
@@ -398,10 +432,7 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     let seed = || "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned();
     let out = temp_dir("smtp-dkim");
     let server = Server::start("smtp_sink.py", &["--out", out.to_str().unwrap()]);
-    let dispatcher = Dispatcher::builder(Ledger::open(out.join("ledger.sqlite")).unwrap())
-        .transport(Channel::Email, smtp(server.port, 1))
-        .retry(retry())
-        .build();
+    let dispatcher = dispatcher(&out, server.port, 1);
     assert!(vellum::Dkim::ed25519("mail", "northwind.example", "not base64!").is_err());
     assert!(vellum::Dkim::ed25519("bad selector", "northwind.example", &seed()).is_err());
     let dkim = vellum::Dkim::ed25519("mail2026", "northwind.example", &seed()).unwrap();
@@ -421,31 +452,9 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     }
     let report = dispatcher.deliver_all(jobs, 1);
     assert_eq!(report.delivered, 4, "{report:?}");
-    let files: Vec<String> = {
-        let mut f: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .map(|p| p.to_str().unwrap().to_owned())
-            .collect();
-        f.sort();
-        f
-    };
+    let files = deliver_support::files_with(&out, "eml");
     assert_eq!(files.len(), 4);
-    let verify = |files: &[String]| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/dkim_verify.py");
-        let o = Command::new("python3")
-            .arg(script)
-            .args(["mail2026", "northwind.example", &seed()])
-            .args(files)
-            .output()
-            .expect("python3");
-        (
-            o.status.success(),
-            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-        )
-    };
-    let (ok, report) = verify(&files);
+    let (ok, report) = dkim_verify(&seed(), &files);
     assert!(ok, "dkimpy rejects vellum's signatures:\n{report}");
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines.len(), 4, "{report}");
@@ -465,7 +474,7 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     }
     // The marketing ones (the quote; the bill when its sample gets an offer)
     // really carry the signed List-Unsubscribe headers.
-    let marketing: Vec<&String> = files
+    let marketing: Vec<&std::path::PathBuf> = files
         .iter()
         .filter(|f| {
             std::fs::read_to_string(f)
@@ -484,7 +493,7 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     assert_ne!(raw, tampered);
     let path = out.join("tampered.eml.x");
     std::fs::write(&path, tampered).unwrap();
-    let (ok, report) = verify(&[path.to_str().unwrap().to_owned()]);
+    let (ok, report) = dkim_verify(&seed(), &[path]);
     assert!(!ok && report.starts_with("FAIL"), "{report}");
     drop(server);
 }
@@ -493,18 +502,7 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
 /// Returns (CA PEM, server cert file, server key file).
 #[cfg(feature = "tls")]
 fn test_pki(dir: &Path) -> (Vec<u8>, String, String) {
-    let run = |args: &[&str]| {
-        let o = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl (installed by .ci/run)");
-        assert!(
-            o.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let run = |args: &[&str]| openssl(dir, args);
     let ec = [
         "-newkey",
         "ec",
@@ -616,10 +614,8 @@ fn starttls_verifies_the_server_certificate() {
     assert!(receipt.id.starts_with("250"), "{receipt:?}");
     let got = received(&out);
     assert_eq!(got.len(), 1);
-    let tls: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "tls"))
+    let tls: Vec<String> = deliver_support::files_with(&out, "tls")
+        .into_iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     assert_eq!(tls.len(), 1, "the message came over TLS");
@@ -632,20 +628,11 @@ fn starttls_verifies_the_server_certificate() {
 #[test]
 fn dkim_rsa_signatures_verify_at_the_receiver() {
     let out = temp_dir("dkim-rsa");
-    let openssl = |args: &[&str]| {
-        let o = Command::new("openssl")
-            .args(args)
-            .current_dir(&out)
-            .output()
-            .expect("openssl (installed by .ci/run)");
-        assert!(
-            o.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    openssl(&["genrsa", "-traditional", "-out", "rsa.key", "2048"]);
-    openssl(&["rsa", "-in", "rsa.key", "-pubout", "-out", "rsa.pub"]);
+    openssl(&out, &["genrsa", "-traditional", "-out", "rsa.key", "2048"]);
+    openssl(
+        &out,
+        &["rsa", "-in", "rsa.key", "-pubout", "-out", "rsa.pub"],
+    );
     let pem = std::fs::read_to_string(out.join("rsa.key")).unwrap();
     assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
     assert!(vellum::Dkim::rsa("mail2026", "northwind.example", "no key").is_err());
@@ -659,19 +646,8 @@ fn dkim_rsa_signatures_verify_at_the_receiver() {
         panic!("an email body");
     };
     std::fs::write(out.join("signed.eml"), &email.raw).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/dkim_verify.py");
     let key = format!("rsa:{}", out.join("rsa.pub").display());
-    let v = Command::new("python3")
-        .arg(script)
-        .args(["mail2026", "northwind.example", &key])
-        .arg(out.join("signed.eml"))
-        .output()
-        .expect("python3");
-    let report =
-        String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
-    assert!(
-        v.status.success(),
-        "dkimpy rejects the RSA signature:\n{report}"
-    );
+    let (ok, report) = dkim_verify(&key, &[out.join("signed.eml")]);
+    assert!(ok, "dkimpy rejects the RSA signature:\n{report}");
     assert!(report.contains("list-unsubscribe-post"), "{report}");
 }

@@ -72,15 +72,20 @@ pub fn temp_dir(name: &str) -> PathBuf {
     base
 }
 
-/// Messages an SMTP sink stored: (raw bytes, envelope recipients), in order.
-pub fn received(dir: &Path) -> Vec<(Vec<u8>, Vec<String>)> {
+/// The files of `dir` with extension `ext`, sorted by name.
+pub fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     files.sort();
     files
+}
+
+/// Messages an SMTP sink stored: (raw bytes, envelope recipients), in order.
+pub fn received(dir: &Path) -> Vec<(Vec<u8>, Vec<String>)> {
+    files_with(dir, "eml")
         .into_iter()
         .map(|p| {
             let rcpt = std::fs::read_to_string(p.with_extension("rcpt")).unwrap_or_default();
@@ -119,14 +124,7 @@ pub fn design(name: &str) -> Design {
 
 /// Every sample of a design, composed with the pinned date.
 pub fn samples(design: &Design) -> Vec<(serde_json::Value, Document)> {
-    let dir = design.dir().join("samples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    files_with(&design.dir().join("samples"), "json")
         .into_iter()
         .map(|p| {
             let v: serde_json::Value =
