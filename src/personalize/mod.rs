@@ -4,6 +4,7 @@
 //! reason for every channel kept or dropped. Composition and delivery read it;
 //! the preview explains it.
 
+mod fast;
 pub(crate) mod offers;
 pub(crate) mod rules;
 

@@ -32,6 +32,8 @@ pub(crate) struct Rule {
     /// the whole value there or only its shape (a list a macro ranges over,
     /// whose elements are read field by field).
     paths: Vec<(String, bool)>,
+    /// The same expression for the direct evaluator, when it covers it.
+    fast: Option<super::fast::Fx>,
 }
 
 impl Rule {
@@ -83,6 +85,7 @@ impl Rule {
             name: name.to_owned(),
             source: source.to_owned(),
             place: place.clone(),
+            fast: super::fast::compile(program.expression()),
             program,
             paths,
         })
@@ -397,10 +400,34 @@ impl Need {
 
 /// Evaluates `rules` for one record, in order. A rule that fails or does not
 /// give true/false is a problem of the record, with the rule's name.
+///
+/// Each rule goes to the direct evaluator first; what it leaves open
+/// (errors included) is evaluated by `cel`, whose context is built only then.
 pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, FieldProblem> {
-    if rules.is_empty() {
-        return Ok(Vec::new());
+    let mut results: Vec<Option<bool>> = Vec::with_capacity(rules.len());
+    let mut open = false;
+    for (i, r) in rules.iter().enumerate() {
+        let first = rules.same_as[i];
+        let answer = if first < i {
+            results[first]
+        } else {
+            r.fast.as_ref().and_then(|f| f.eval_bool(record))
+        };
+        open |= answer.is_none();
+        results.push(answer);
     }
+    if open {
+        with_cel(rules, record, &mut results)?;
+    }
+    Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+}
+
+/// Evaluates with `cel` the rules the direct evaluator left open.
+fn with_cel(
+    rules: &Rules,
+    record: &Value,
+    results: &mut [Option<bool>],
+) -> Result<(), FieldProblem> {
     BASE.with(|cell| {
         let mut slot = cell.borrow_mut();
         let base = slot.get_or_insert_with(cel::Context::default);
@@ -409,14 +436,16 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, Field
             let v = record.get(root).unwrap_or(&Value::Null);
             ctx.add_variable_as_val(root.clone(), need.to_cel(v));
         }
-        let mut results: Vec<bool> = Vec::with_capacity(rules.len());
         for (i, r) in rules.iter().enumerate() {
-            let first = rules.same_as[i];
-            if first < i {
-                results.push(results[first]);
+            if results[i].is_some() {
                 continue;
             }
-            results.push(match r.program.execute(&ctx) {
+            let first = rules.same_as[i];
+            if first < i {
+                results[i] = results[first];
+                continue;
+            }
+            results[i] = Some(match r.program.execute(&ctx) {
                 Ok(cel::Value::Bool(b)) => b,
                 Ok(other) => {
                     return Err(FieldProblem {
@@ -432,11 +461,11 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, Field
                 }
             });
         }
-        Ok(results)
+        Ok(())
     })
 }
 
-fn json_to_cel(v: &Value) -> Box<dyn Val> {
+pub(super) fn json_to_cel(v: &Value) -> Box<dyn Val> {
     match v {
         Value::Null => Box::new(CelNull),
         Value::Bool(b) => Box::new(CelBool::from(*b)),
@@ -589,5 +618,30 @@ mod tests {
             pruned,
             [true, true, true, true, true, true, true, true, false]
         );
+    }
+
+    /// On every shipped design and sample, the direct evaluator answers
+    /// every rule, and as cel does on the pruned record.
+    #[test]
+    fn shipped_rules_need_no_cel() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut checked = 0;
+        for design in ["bill", "contract", "quote", "welcome"] {
+            let d = crate::Design::load(format!("{root}/{design}")).unwrap();
+            let rules = &d.rules;
+            for entry in std::fs::read_dir(format!("{root}/{design}/samples")).unwrap() {
+                let path = entry.unwrap().path();
+                let record: Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let mut by_cel = vec![None; rules.len()];
+                with_cel(rules, &record, &mut by_cel).unwrap();
+                for (r, cel) in rules.iter().zip(by_cel) {
+                    let fast = r.fast.as_ref().and_then(|f| f.eval_bool(&record));
+                    assert_eq!(fast, cel, "{design} {path:?} rule {}", r.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 18, "only {checked} rule answers checked");
     }
 }
