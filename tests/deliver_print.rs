@@ -164,3 +164,55 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
         n
     );
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A design may declare the postal code (and the phone number) as whole
+/// numbers: the document still carries them, as the digits.
+#[test]
+fn numeric_postal_codes_and_phones_reach_the_document() {
+    let root = temp_dir("numeric-contacts");
+    for part in ["bill", "brand", "offers"] {
+        copy_dir(
+            &design("bill").dir().join("..").join(part),
+            &root.join(part),
+        );
+    }
+    let toml = root.join("bill/design.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = text
+        .replace(
+            r#""customer.address.postal_code" = "string""#,
+            r#""customer.address.postal_code" = "integer""#,
+        )
+        .replace(
+            r#""customer.phone" = "string?""#,
+            r#""customer.phone" = "integer?""#,
+        );
+    std::fs::write(&toml, text).unwrap();
+    let d = vellum::Design::load(root.join("bill")).unwrap();
+    let (mut record, _) = samples(&design("bill")).remove(0);
+    record["customer"]["address"]["postal_code"] = serde_json::json!(97209);
+    record["customer"]["phone"] = serde_json::json!(15035550142u64);
+    let doc = d
+        .compose(
+            &record,
+            &vellum::ComposeOptions {
+                today: vellum::Date::parse("2026-11-20"),
+            },
+        )
+        .unwrap();
+    assert_eq!(doc.postal_code.as_deref(), Some("97209"));
+    assert_eq!(doc.phone.as_deref(), Some("15035550142"));
+}

@@ -354,22 +354,23 @@ impl Design {
             }
             _ => None,
         };
+        // A contact field is text; a phone number or postal code may also
+        // be declared as a whole number (a US ZIP, a German PLZ).
         let contact = |f: &Option<FieldRef>, env: &mut Env<'_>| -> Option<String> {
-            let v = f.as_ref()?.get(record, None).ok().flatten()?.as_str()?;
+            let v = f.as_ref()?.get(record, None).ok().flatten()?;
+            let v = match v.as_u64() {
+                Some(n) => std::borrow::Cow::Owned(n.to_string()),
+                None => std::borrow::Cow::Borrowed(v.as_str()?),
+            };
             let mut s = String::new();
-            push_clean(&mut s, v, env.warnings, &f.as_ref()?.full);
+            push_clean(&mut s, &v, env.warnings, &f.as_ref()?.full);
             let s = s.trim().to_owned();
             (!s.is_empty()).then_some(s)
         };
         let name = contact(&self.recipient.name, &mut env);
         let email = contact(&self.recipient.email, &mut env);
         let phone = contact(&self.recipient.phone, &mut env);
-        // A postal code may be declared as a number (US ZIP, German PLZ).
-        let postal_code = contact(&self.recipient.postal_code, &mut env).or_else(|| {
-            let f = self.recipient.postal_code.as_ref()?;
-            let n = f.get(record, None).ok().flatten()?.as_u64()?;
-            Some(n.to_string())
-        });
+        let postal_code = contact(&self.recipient.postal_code, &mut env);
         let blocks = if body_wanted {
             compose_blocks(&self.body, &mut env).map_err(fail)?
         } else {

@@ -36,9 +36,10 @@ pub struct Sender {
 /// and `List-Unsubscribe-Post` (RFC 8058 asks for them to be signed); the
 /// body hash covers every part and attachment. Not `Content-Type`: lettre
 /// writes a multipart message's `Content-Type` with the body, after signing,
-/// so a signature naming it does not verify (checked with dkimpy). Headers a message does not have are still named in the
-/// signature, so nobody can add them on the way. Canonicalization is
-/// relaxed/relaxed, which survives relays that re-fold headers.
+/// so a signature naming it does not verify (checked with dkimpy). Headers
+/// a message does not have are still named in the signature, so nobody can
+/// add them on the way. Canonicalization is relaxed/relaxed, which survives
+/// relays that re-fold headers.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), vellum::Error> {

@@ -209,7 +209,7 @@ impl Compiler {
 /// A value during evaluation: scalars by value, the record's lists and maps
 /// by reference.
 #[derive(Debug, Clone)]
-pub(crate) enum V<'a> {
+enum V<'a> {
     Null,
     Bool(bool),
     Int(i64),
@@ -407,6 +407,17 @@ fn equals(a: &V, b: &V) -> Option<bool> {
     })
 }
 
+/// Whether any answer is true, in order; an open answer before the first
+/// true one leaves the whole open (cel stops at the first match too).
+fn any(answers: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    for a in answers {
+        if a? {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
 fn binary<'a>(op: Op, a: V<'a>, b: V<'a>) -> Option<V<'a>> {
     Some(match op {
         Op::Eq => V::Bool(equals(&a, &b)?),
@@ -416,26 +427,8 @@ fn binary<'a>(op: Op, a: V<'a>, b: V<'a>) -> Option<V<'a>> {
         Op::Gt => V::Bool(compare(&a, &b)? == Ordering::Greater),
         Op::Ge => V::Bool(compare(&a, &b)? != Ordering::Less),
         Op::In => V::Bool(match &b {
-            V::Json(Value::Array(items)) => {
-                let mut found = false;
-                for x in items {
-                    if equals(&V::of(x), &a)? {
-                        found = true;
-                        break;
-                    }
-                }
-                found
-            }
-            V::List(items) => {
-                let mut found = false;
-                for x in items {
-                    if equals(x, &a)? {
-                        found = true;
-                        break;
-                    }
-                }
-                found
-            }
+            V::Json(Value::Array(items)) => any(items.iter().map(|x| equals(&V::of(x), &a)))?,
+            V::List(items) => any(items.iter().map(|x| equals(x, &a)))?,
             V::Json(Value::Object(m)) => match &a {
                 V::Str(k) => m.contains_key(k.as_ref()),
                 _ => return None,
