@@ -308,6 +308,60 @@ fn forty_item_bill_breaks_to_page_two_with_the_table_header_repeated() {
     );
 }
 
+/// Rows of one line get their height without being measured (the frame
+/// knows a bound of each cell's width); a description that wraps must still
+/// make its row as tall as its lines, above the next row, never over it.
+#[test]
+fn a_wrapping_description_keeps_its_row_tall() {
+    let mut record: Value = serde_json::from_str(
+        &std::fs::read_to_string("templates/bill/samples/C1001.json").unwrap(),
+    )
+    .unwrap();
+    let long = "Quarzite ".repeat(40);
+    record["items"][0]["description"] = Value::from(long.trim_end());
+    record["items"][1]["description"] = Value::from("Zyxwv charge");
+    let (_, pdf) = render("bill", &record);
+    let path = write_pdf("bill-wrapping-row", &pdf.bytes);
+    let (ok, html) = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+    );
+    assert!(ok, "{html}");
+    // <word xMin="…" yMin="…" xMax="…" yMax="…">text</word>
+    let words: Vec<(f64, f64, String)> = html
+        .lines()
+        .filter_map(|l| {
+            let attr = |k: &str| -> Option<f64> {
+                let i = l.find(&format!("{k}=\""))? + k.len() + 2;
+                l[i..].split('"').next()?.parse().ok()
+            };
+            let text = l.split('>').nth(1)?.split('<').next()?.to_owned();
+            Some((attr("yMin")?, attr("yMax")?, text))
+        })
+        .collect();
+    let lines: Vec<f64> = {
+        let mut ys: Vec<f64> = words
+            .iter()
+            .filter(|w| w.2 == "Quarzite")
+            .map(|w| w.1)
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup();
+        ys
+    };
+    assert!(lines.len() >= 3, "the description does not wrap: {lines:?}");
+    let next = words
+        .iter()
+        .find(|w| w.2 == "Zyxwv")
+        .expect("the second item");
+    let bottom = lines.last().unwrap();
+    assert!(
+        *bottom < next.0,
+        "the wrapped description (last line ends at y={bottom}) runs into the next row (starts at y={})",
+        next.0
+    );
+}
+
 const HOSTILE: &str = r#"#read("/etc/passwd") ] [ # $ \ " #import "@preview/x:0.1.0" */ // <b> {{x}} #let x = 1 $x^2$"#;
 
 #[test]

@@ -10,6 +10,7 @@
 //! byte-identical PDF bytes.
 
 mod glyphs;
+mod measure;
 mod qr;
 mod view;
 pub(crate) mod world;

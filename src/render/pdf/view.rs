@@ -7,6 +7,7 @@
 use fluent_bundle::FluentArgs;
 use serde_json::{Map, Value, json};
 
+use super::measure::Faces;
 use super::qr;
 use super::world::Engine;
 use crate::compose::{Document, Span};
@@ -23,9 +24,19 @@ struct Lifted {
 }
 
 pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
+    let font = design
+        .brand
+        .fonts
+        .get("print")
+        .map_or("Inter", String::as_str);
     let blocks = serde_json::to_value(&doc.blocks).map_err(|e| e.to_string())?;
     let mut lifted = Lifted::default();
-    let blocks = print_blocks(blocks, engine, &mut lifted, true)?;
+    let mut cx = Cx {
+        engine,
+        faces: Faces::of(font),
+        lifted: &mut lifted,
+    };
+    let blocks = print_blocks(blocks, &mut cx, true)?;
 
     let li = design
         .manifest
@@ -43,11 +54,6 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
 
     let mut brand = serde_json::to_value(&design.brand).map_err(|e| e.to_string())?;
     brand["logo"] = json!(format!("/brand/{}", design.brand.logo));
-    let font = design
-        .brand
-        .fonts
-        .get("print")
-        .map_or("Inter", String::as_str);
     let (lang, region) = doc.locale.split_once('-').unwrap_or((&doc.locale, ""));
     let title = if !doc.subject.is_empty() {
         doc.subject.clone()
@@ -94,14 +100,18 @@ fn plain(spans: &[Span]) -> String {
         .collect()
 }
 
+/// What turning blocks into print data needs.
+struct Cx<'a> {
+    engine: &'a Engine,
+    /// The print font's faces, for width bounds; `None` when the brand's
+    /// font is not bundled.
+    faces: Option<&'static Faces>,
+    lifted: &'a mut Lifted,
+}
+
 /// Blocks for print. `top` is true for the document's own level, where the
 /// address, references and remittance slip are lifted out.
-fn print_blocks(
-    blocks: Value,
-    engine: &Engine,
-    lifted: &mut Lifted,
-    top: bool,
-) -> Result<Value, String> {
+fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, String> {
     let Value::Array(blocks) = blocks else {
         return Ok(Value::Array(vec![]));
     };
@@ -118,28 +128,39 @@ fn print_blocks(
                     .as_array()
                     .is_some_and(|c| c.iter().any(|c| c == "print"));
                 if for_print {
-                    let inner = print_blocks(b["blocks"].take(), engine, lifted, top)?;
+                    let inner = print_blocks(b["blocks"].take(), cx, top)?;
                     for x in inner.as_array().into_iter().flatten() {
                         push(&mut out, x.clone());
                     }
                 }
                 continue;
             }
-            "address" if top && lifted.address.is_none() => {
-                lifted.address = Some(b["lines"].take());
+            "address" if top && cx.lifted.address.is_none() => {
+                cx.lifted.address = Some(b["lines"].take());
                 continue;
             }
-            "rows" if top && b["references"] == true && lifted.references.is_none() => {
-                lifted.references = Some(b["rows"].take());
+            "rows" if top && b["references"] == true && cx.lifted.references.is_none() => {
+                cx.lifted.references = Some(b["rows"].take());
                 continue;
             }
-            "remittance" if top && lifted.remittance.is_none() => {
-                lifted.remittance = Some(print_blocks(b["blocks"].take(), engine, lifted, false)?);
+            "remittance" if top && cx.lifted.remittance.is_none() => {
+                let inner = print_blocks(b["blocks"].take(), cx, false)?;
+                cx.lifted.remittance = Some(inner);
                 continue;
             }
             "notice" | "small" | "remittance" => {
-                let inner = print_blocks(b["blocks"].take(), engine, lifted, false)?;
+                let inner = print_blocks(b["blocks"].take(), cx, false)?;
                 b["blocks"] = inner;
+            }
+            "table" => {
+                // Width bounds per cell, in em, so the frame can give rows
+                // that certainly fit on one line their height (see
+                // `measure`): `null` for a row it must measure.
+                if let Some(faces) = cx.faces {
+                    b["fit"] = fits(faces, &b["rows"]);
+                    b["footer_fit"] = fits(faces, &b["footer"]);
+                    b["cap"] = json!(faces.cap);
+                }
             }
             "qr" => {
                 let payload = b["payload"].as_str().unwrap_or("");
@@ -151,7 +172,7 @@ fn print_blocks(
                     Some(f) => format!("/brand/{f}"),
                     None => format!("/design/{src}"),
                 };
-                if !engine.has_file(&path) {
+                if !cx.engine.has_file(&path) {
                     return Err(format!(
                         "image `{src}` is not in the design or brand folder"
                     ));
@@ -163,6 +184,37 @@ fn print_blocks(
         push(&mut out, b);
     }
     Ok(Value::Array(out))
+}
+
+/// Per row, the width bound of each cell in em, or `null` when a cell has
+/// none or no cell has text (an empty row is lower than a line).
+fn fits(faces: &Faces, rows: &Value) -> Value {
+    let rows = rows.as_array().map_or(&[][..], Vec::as_slice);
+    Value::Array(
+        rows.iter()
+            .map(|row| {
+                let cells = row.as_array().map_or(&[][..], Vec::as_slice);
+                let widths: Option<Vec<f64>> = cells.iter().map(|c| faces.width(c)).collect();
+                match widths {
+                    Some(w) if cells.iter().any(|c| !plain_of(c).trim().is_empty()) => json!(w),
+                    _ => Value::Null,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The text of print spans as JSON.
+fn plain_of(spans: &Value) -> String {
+    spans
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| match s.get("text").and_then(Value::as_str) {
+            Some(t) => t.to_owned(),
+            None => plain_of(&s["content"]),
+        })
+        .collect()
 }
 
 /// Appends a block; consecutive signatures become one row of signatures.
