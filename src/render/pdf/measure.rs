@@ -77,11 +77,14 @@ impl Faces {
         })
     }
 
-    /// An upper bound of the width of print spans (`[{kind, text | content}]`)
-    /// in em, or `None` when there is none.
+    /// An upper bound of the width of print spans (`[{kind, text | content}]`,
+    /// or a string for plain text) in em, or `None` when there is none.
     pub(crate) fn width(&self, spans: &Value) -> Option<f64> {
         let mut em = 0.0;
-        self.add(spans, &self.regular, &mut em)?;
+        match spans.as_str() {
+            Some(text) => em = self.regular.advance(text)?,
+            None => self.add(spans, &self.regular, &mut em)?,
+        }
         Some(em * SLACK + SLACK_EM)
     }
 
@@ -155,6 +158,7 @@ mod tests {
             .unwrap();
         assert!(bold > w, "bold {bold} is wider than regular {w}");
         assert_eq!(f.width(&json!([])), Some(0.25));
+        assert_eq!(f.width(&json!("Standing charge")), Some(w));
     }
 
     /// Typst lays each text out (tabular figures, as in the frame's tables)
@@ -230,7 +234,7 @@ mod tests {
         none(json!([{"kind": "text", "text": "电费"}]));
         none(json!([{"kind": "text", "text": "two\nlines"}]));
         none(json!([{"kind": "link", "href": "https://x.example", "content": []}]));
-        none(json!("not spans"));
+        none(json!(42));
         assert!(Faces::of("No Such Family").is_none());
     }
 }

@@ -36,7 +36,14 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         faces: Faces::of(font),
         lifted: &mut lifted,
     };
-    let blocks = print_blocks(blocks, &mut cx, true)?;
+    let mut blocks = print_blocks(blocks, &mut cx, true)?;
+    simplify(&mut blocks);
+    for v in [&mut lifted.references, &mut lifted.remittance]
+        .into_iter()
+        .flatten()
+    {
+        simplify(v);
+    }
 
     let li = design
         .manifest
@@ -186,6 +193,28 @@ fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, Stri
     Ok(Value::Array(out))
 }
 
+/// Spans that are one plain text become that text. The frame's `spans()`
+/// takes either, and Typst reads and walks a string for much less than an
+/// array holding a dictionary: most spans in a bill (table cells, amounts,
+/// labels) are plain text.
+fn simplify(v: &mut Value) {
+    match v {
+        Value::Array(items) => {
+            if let [Value::Object(span)] = items.as_slice()
+                && span.len() == 2
+                && span.get("kind").and_then(Value::as_str) == Some("text")
+                && let Some(Value::String(text)) = span.get("text")
+            {
+                *v = Value::String(text.clone());
+                return;
+            }
+            items.iter_mut().for_each(simplify);
+        }
+        Value::Object(o) => o.values_mut().for_each(simplify),
+        _ => {}
+    }
+}
+
 /// Per row, the width bound of each cell in em, or `null` when a cell has
 /// none or no cell has text (an empty row is lower than a line).
 fn fits(faces: &Faces, rows: &Value) -> Value {
@@ -234,4 +263,33 @@ fn push(out: &mut Vec<Value>, b: Value) {
         return;
     }
     out.push(b);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn one_plain_text_becomes_a_string_and_nothing_else_does() {
+        let mut v = json!({
+            "type": "table",
+            "rows": [[[{"kind": "text", "text": "Standing charge"}], []]],
+            "content": [{"kind": "strong", "content": [{"kind": "text", "text": "Due"}]}],
+            "two": [{"kind": "text", "text": "a"}, {"kind": "text", "text": "b"}],
+            "link": [{"kind": "link", "href": "https://x.example", "content": [{"kind": "text", "text": "x"}]}],
+            "blocks": [{"type": "paragraph", "content": [{"kind": "text", "text": "#read(\"/etc/passwd\")"}]}],
+        });
+        super::simplify(&mut v);
+        assert_eq!(
+            v,
+            json!({
+                "type": "table",
+                "rows": [["Standing charge", []]],
+                "content": [{"kind": "strong", "content": "Due"}],
+                "two": [{"kind": "text", "text": "a"}, {"kind": "text", "text": "b"}],
+                "link": [{"kind": "link", "href": "https://x.example", "content": "x"}],
+                "blocks": [{"type": "paragraph", "content": "#read(\"/etc/passwd\")"}],
+            })
+        );
+    }
 }
