@@ -31,9 +31,10 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         .map_or("Inter", String::as_str);
     let blocks = serde_json::to_value(&doc.blocks).map_err(|e| e.to_string())?;
     let mut lifted = Lifted::default();
+    let faces = Faces::of(font);
     let mut cx = Cx {
         engine,
-        faces: Faces::of(font),
+        faces,
         lifted: &mut lifted,
     };
     let mut blocks = print_blocks(blocks, &mut cx, true)?;
@@ -159,6 +160,12 @@ fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, Stri
                 let inner = print_blocks(b["blocks"].take(), cx, false)?;
                 b["blocks"] = inner;
             }
+            "rows" => {
+                if let Some(faces) = cx.faces {
+                    b["fit"] = fits(faces, &b["rows"]);
+                    b["cap"] = json!(faces.cap);
+                }
+            }
             "table" => {
                 // Width bounds per cell, in em, so the frame can give rows
                 // that certainly fit on one line their height (see
@@ -233,8 +240,11 @@ fn fits(faces: &Faces, rows: &Value) -> Value {
     )
 }
 
-/// The text of print spans as JSON.
+/// The text of print spans as JSON (an array of spans, or a string).
 fn plain_of(spans: &Value) -> String {
+    if let Some(text) = spans.as_str() {
+        return text.to_owned();
+    }
     spans
         .as_array()
         .into_iter()
