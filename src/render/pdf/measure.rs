@@ -15,7 +15,7 @@
 //! its row keeps Typst's own measurement.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use serde_json::Value;
 use typst::layout::Abs;
@@ -40,17 +40,18 @@ pub(crate) struct Faces {
 }
 
 /// Per family, built on first use; `None` when the family is not bundled.
-static FAMILIES: LazyLock<Mutex<HashMap<String, Option<&'static Faces>>>> =
+static FAMILIES: LazyLock<Mutex<HashMap<String, Option<Arc<Faces>>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 impl Faces {
     /// The faces of `family` as Typst selects them for plain, `strong` (700)
     /// and `emph` (italic) text.
-    pub(crate) fn of(family: &str) -> Option<&'static Faces> {
+    pub(crate) fn of(family: &str) -> Option<Arc<Faces>> {
         let key = family.to_lowercase();
         let mut map = FAMILIES.lock().unwrap_or_else(|e| e.into_inner());
-        *map.entry(key)
-            .or_insert_with_key(|key| Faces::load(key).map(|f| &*Box::leak(Box::new(f))))
+        map.entry(key)
+            .or_insert_with_key(|key| Faces::load(key).map(Arc::new))
+            .clone()
     }
 
     fn load(family: &str) -> Option<Faces> {

@@ -4,6 +4,8 @@
 //! grouped, QR codes as SVG), the brand, and the frame's localized labels.
 //! Customer text stays JSON strings: Typst reads them as values, never as code.
 
+use std::sync::Arc;
+
 use fluent_bundle::FluentArgs;
 use serde_json::{Map, Value, json};
 
@@ -31,10 +33,9 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         .map_or("Inter", String::as_str);
     let blocks = serde_json::to_value(&doc.blocks).map_err(|e| e.to_string())?;
     let mut lifted = Lifted::default();
-    let faces = Faces::of(font);
     let mut cx = Cx {
         engine,
-        faces,
+        faces: Faces::of(font),
         lifted: &mut lifted,
     };
     let mut blocks = print_blocks(blocks, &mut cx, true)?;
@@ -113,7 +114,7 @@ struct Cx<'a> {
     engine: &'a Engine,
     /// The print font's faces, for width bounds; `None` when the brand's
     /// font is not bundled.
-    faces: Option<&'static Faces>,
+    faces: Option<Arc<Faces>>,
     lifted: &'a mut Lifted,
 }
 
@@ -161,7 +162,7 @@ fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, Stri
                 b["blocks"] = inner;
             }
             "rows" => {
-                if let Some(faces) = cx.faces {
+                if let Some(faces) = cx.faces.as_deref() {
                     b["fit"] = fits(faces, &b["rows"]);
                     b["cap"] = json!(faces.cap);
                 }
@@ -170,7 +171,7 @@ fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, Stri
                 // Width bounds per cell, in em, so the frame can give rows
                 // that certainly fit on one line their height (see
                 // `measure`): `null` for a row it must measure.
-                if let Some(faces) = cx.faces {
+                if let Some(faces) = cx.faces.as_deref() {
                     b["fit"] = fits(faces, &b["rows"]);
                     b["footer_fit"] = fits(faces, &b["footer"]);
                     b["cap"] = json!(faces.cap);
