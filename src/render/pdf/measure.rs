@@ -14,9 +14,6 @@
 //! back to another font with other metrics; a line break) gets no bound, and
 //! its row keeps Typst's own measurement.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
-
 use serde_json::Value;
 use typst::layout::Abs;
 use typst::text::{FontInstance, FontStretch, FontStyle, FontVariant, FontVariations, FontWeight};
@@ -39,22 +36,13 @@ pub(crate) struct Faces {
     pub(crate) cap: f64,
 }
 
-/// Per family, built on first use; `None` when the family is not bundled.
-static FAMILIES: LazyLock<Mutex<HashMap<String, Option<Arc<Faces>>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
 impl Faces {
     /// The faces of `family` as Typst selects them for plain, `strong` (700)
-    /// and `emph` (italic) text.
-    pub(crate) fn of(family: &str) -> Option<Arc<Faces>> {
-        let key = family.to_lowercase();
-        let mut map = FAMILIES.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key)
-            .or_insert_with_key(|key| Faces::load(key).map(Arc::new))
-            .clone()
-    }
-
-    fn load(family: &str) -> Option<Faces> {
+    /// and `emph` (italic) text; `None` when the family is not bundled or its
+    /// faces differ in cap height.
+    pub(crate) fn load(family: &str) -> Option<Faces> {
+        let family = family.to_lowercase();
+        let family = family.as_str();
         let face = |style, weight| {
             let variant = FontVariant::new(style, weight, FontStretch::NORMAL);
             let i = FONTS.book.select(family, variant)?;
@@ -147,7 +135,7 @@ mod tests {
 
     #[test]
     fn bounds_the_bundled_family() {
-        let f = Faces::of("Inter").expect("Inter is bundled");
+        let f = Faces::load("Inter").expect("Inter is bundled");
         assert!((0.6..0.8).contains(&f.cap), "cap height {}", f.cap);
         let w = f
             .width(&json!([{"kind": "text", "text": "Standing charge"}]))
@@ -167,7 +155,7 @@ mod tests {
     /// bounds a tenth smaller must fail somewhere, or it proves nothing.
     #[test]
     fn typst_never_lays_out_wider_than_the_bound() {
-        let f = Faces::of("Inter").unwrap();
+        let f = Faces::load("Inter").unwrap();
         let texts = [
             "Electricity \u{2013} night rate (Jul 2024)",
             "Standing charge",
@@ -230,12 +218,12 @@ mod tests {
 
     #[test]
     fn no_bound_for_what_it_cannot_vouch_for() {
-        let f = Faces::of("inter").unwrap();
+        let f = Faces::load("inter").unwrap();
         let none = |spans| assert_eq!(f.width(&spans), None, "{spans}");
         none(json!([{"kind": "text", "text": "电费"}]));
         none(json!([{"kind": "text", "text": "two\nlines"}]));
         none(json!([{"kind": "link", "href": "https://x.example", "content": []}]));
         none(json!(42));
-        assert!(Faces::of("No Such Family").is_none());
+        assert!(Faces::load("No Such Family").is_none());
     }
 }

@@ -134,7 +134,9 @@ impl Design {
             .get_or_init(|| {
                 let brand = shown(&self.brand_dir);
                 let design = shown(&self.dir);
-                Engine::load(&self.brand_dir, &brand, &self.dir, &design).map(Arc::new)
+                let mut engine = Engine::load(&self.brand_dir, &brand, &self.dir, &design)?;
+                engine.frame = view::prepare(self)?;
+                Ok(Arc::new(engine))
             })
             .as_ref()
             .map(|e| &**e)

@@ -4,8 +4,6 @@
 //! grouped, QR codes as SVG), the brand, and the frame's localized labels.
 //! Customer text stays JSON strings: Typst reads them as values, never as code.
 
-use std::sync::Arc;
-
 use fluent_bundle::FluentArgs;
 use serde_json::{Map, Value, json};
 
@@ -25,17 +23,42 @@ struct Lifted {
     remittance: Option<Value>,
 }
 
-pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
+/// What the frame's data takes from the design rather than the customer,
+/// prepared once per design.
+#[derive(Default)]
+pub(crate) struct FrameData {
+    /// The print font's faces, for width bounds; `None` when the brand's
+    /// font is not bundled.
+    faces: Option<Faces>,
+    /// The print font's family.
+    font: String,
+    /// The brand as the frame reads it (`data.brand`).
+    brand: Value,
+}
+
+/// The design's part of the frame's data.
+pub(crate) fn prepare(design: &Design) -> Result<FrameData, String> {
     let font = design
         .brand
         .fonts
         .get("print")
         .map_or("Inter", String::as_str);
+    let mut brand = serde_json::to_value(&design.brand).map_err(|e| e.to_string())?;
+    brand["logo"] = json!(format!("/brand/{}", design.brand.logo));
+    Ok(FrameData {
+        faces: Faces::load(font),
+        font: font.to_owned(),
+        brand,
+    })
+}
+
+pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
+    let frame = &engine.frame;
     let blocks = serde_json::to_value(&doc.blocks).map_err(|e| e.to_string())?;
     let mut lifted = Lifted::default();
     let mut cx = Cx {
         engine,
-        faces: Faces::of(font),
+        faces: frame.faces.as_ref(),
         lifted: &mut lifted,
     };
     let mut blocks = print_blocks(blocks, &mut cx, true)?;
@@ -61,8 +84,6 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         page_label = "{page} / {total}".into();
     }
 
-    let mut brand = serde_json::to_value(&design.brand).map_err(|e| e.to_string())?;
-    brand["logo"] = json!(format!("/brand/{}", design.brand.logo));
     let (lang, region) = doc.locale.split_once('-').unwrap_or((&doc.locale, ""));
     let title = if !doc.subject.is_empty() {
         doc.subject.clone()
@@ -86,8 +107,8 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         "currency": doc.currency,
         "title": title,
         "name": doc.name,
-        "fonts": [font, CJK_FONT],
-        "brand": brand,
+        "fonts": [frame.font, CJK_FONT],
+        "brand": frame.brand,
         "labels": { "page": page_label },
         "address": lifted.address.unwrap_or_else(|| json!([])),
         "references": lifted.references.unwrap_or_else(|| json!([])),
@@ -112,9 +133,7 @@ fn plain(spans: &[Span]) -> String {
 /// What turning blocks into print data needs.
 struct Cx<'a> {
     engine: &'a Engine,
-    /// The print font's faces, for width bounds; `None` when the brand's
-    /// font is not bundled.
-    faces: Option<Arc<Faces>>,
+    faces: Option<&'a Faces>,
     lifted: &'a mut Lifted,
 }
 
@@ -161,19 +180,15 @@ fn print_blocks(blocks: Value, cx: &mut Cx<'_>, top: bool) -> Result<Value, Stri
                 let inner = print_blocks(b["blocks"].take(), cx, false)?;
                 b["blocks"] = inner;
             }
-            "rows" => {
-                if let Some(faces) = cx.faces.as_deref() {
-                    b["fit"] = fits(faces, &b["rows"]);
-                    b["cap"] = json!(faces.cap);
-                }
-            }
-            "table" => {
+            "rows" | "table" => {
                 // Width bounds per cell, in em, so the frame can give rows
                 // that certainly fit on one line their height (see
                 // `measure`): `null` for a row it must measure.
-                if let Some(faces) = cx.faces.as_deref() {
+                if let Some(faces) = cx.faces {
                     b["fit"] = fits(faces, &b["rows"]);
-                    b["footer_fit"] = fits(faces, &b["footer"]);
+                    if ty == "table" {
+                        b["footer_fit"] = fits(faces, &b["footer"]);
+                    }
                     b["cap"] = json!(faces.cap);
                 }
             }
@@ -233,7 +248,7 @@ fn fits(faces: &Faces, rows: &Value) -> Value {
                 let cells = row.as_array().map_or(&[][..], Vec::as_slice);
                 let widths: Option<Vec<f64>> = cells.iter().map(|c| faces.width(c)).collect();
                 match widths {
-                    Some(w) if cells.iter().any(|c| !plain_of(c).trim().is_empty()) => json!(w),
+                    Some(w) if !cells.iter().all(blank) => json!(w),
                     _ => Value::Null,
                 }
             })
@@ -241,20 +256,15 @@ fn fits(faces: &Faces, rows: &Value) -> Value {
     )
 }
 
-/// The text of print spans as JSON (an array of spans, or a string).
-fn plain_of(spans: &Value) -> String {
-    if let Some(text) = spans.as_str() {
-        return text.to_owned();
+/// Whether print spans (an array of spans, or a string) show no text.
+fn blank(spans: &Value) -> bool {
+    match spans {
+        Value::String(text) => text.trim().is_empty(),
+        Value::Array(spans) => spans
+            .iter()
+            .all(|s| s.get("text").map_or_else(|| blank(&s["content"]), blank)),
+        _ => true,
     }
-    spans
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| match s.get("text").and_then(Value::as_str) {
-            Some(t) => t.to_owned(),
-            None => plain_of(&s["content"]),
-        })
-        .collect()
 }
 
 /// Appends a block; consecutive signatures become one row of signatures.
@@ -279,6 +289,24 @@ fn push(out: &mut Vec<Value>, b: Value) {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn blank_spans_show_no_text() {
+        for spans in [
+            json!(""),
+            json!("  "),
+            json!([]),
+            json!([{"kind": "strong", "content": " "}]),
+        ] {
+            assert!(super::blank(&spans), "{spans}");
+        }
+        for spans in [
+            json!("x"),
+            json!([{"kind": "text", "text": " "}, {"kind": "em", "content": [{"kind": "text", "text": "x"}]}]),
+        ] {
+            assert!(!super::blank(&spans), "{spans}");
+        }
+    }
 
     #[test]
     fn one_plain_text_becomes_a_string_and_nothing_else_does() {

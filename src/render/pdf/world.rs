@@ -76,6 +76,9 @@ pub(crate) struct Engine {
     sources: HashMap<FileId, Source>,
     /// Virtual path -> folder on disk, for messages (`/brand` -> `templates/brand`).
     mounts: Vec<(String, String)>,
+    /// What the frame's data takes from the design rather than the
+    /// customer, prepared once (see `view::prepare`).
+    pub(crate) frame: super::view::FrameData,
 }
 
 impl std::fmt::Debug for Engine {
@@ -103,6 +106,7 @@ impl Engine {
             files: HashMap::new(),
             sources: HashMap::new(),
             mounts: Vec::new(),
+            frame: Default::default(),
         };
         engine.mount(brand_dir, "/brand", brand_shown)?;
         engine.mount(design_dir, "/design", design_shown)?;
