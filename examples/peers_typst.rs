@@ -1,21 +1,22 @@
 //! The peers' own one-page Typst bill (`../shared/peers/templates/bill.typ`),
 //! compiled the way vellum compiles, with none of vellum's work around it: a
-//! yardstick for vellum's print channel.
+//! yardstick for vellum's print channel, run in the peers' harness as the
+//! engine `typst-embedded` (`benches/peers/run.sh`).
 //!
 //! Embedded Typst 0.15, fonts and the template parsed once, the customer as
 //! one virtual JSON file (not `sys.inputs`, which would change the library's
 //! hash for every customer), the memo cache evicted as vellum evicts it, a
 //! tagged PDF. This separates what embedding Typst buys (against the peers'
-//! Typst-from-Python runner, which compiles the same template) from what
-//! vellum's frame buys (its bill lays out more: two pages with letterhead,
-//! window, chart and payment slip).
+//! Typst-from-Python runner, `typst-py`, which compiles the same template)
+//! from what vellum's frame buys (its bill lays out more: two pages with
+//! letterhead, window, chart and payment slip).
 //!
 //! ```sh
-//! cargo run --release --example peers_floor -- --data bills.json --n 200 --warmup 5 --pdf /tmp/bill.pdf
+//! cargo run --release --example peers_typst -- --data bills.json --n 200 --warmup 5 --out /tmp/out --result /tmp/r.json
 //! ```
 //!
-//! Prints the median CPU ms per bill of the rendering thread, and the pages;
-//! `--pdf` writes the last bill, to look at.
+//! `--template` defaults to the peers' `templates/bill.typ`; the template
+//! asks for DejaVu Sans (Debian's fonts-dejavu-core).
 
 #[path = "../benches/peers/bill_data.rs"]
 mod bill_data;
@@ -35,7 +36,7 @@ const DATA: &str = "/customer.json";
 /// The system fonts the peers' template asks for (Debian's fonts-dejavu-core).
 const FONT_DIR: &str = "/usr/share/fonts/truetype/dejavu";
 
-struct Floor {
+struct Embedded {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -44,7 +45,7 @@ struct Floor {
     data: Bytes,
 }
 
-impl World for Floor {
+impl World for Embedded {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }
@@ -88,8 +89,10 @@ fn id(path: &str) -> FileId {
 }
 
 fn main() {
+    let t0 = std::time::Instant::now();
     let mut args = std::env::args().skip(1);
-    let (mut template, mut data, mut n, mut warmup, mut out) = (None, None, 200usize, 5usize, None);
+    let (mut template, mut data, mut n, mut warmup, mut out, mut result) =
+        (None, None, 200usize, 5usize, None, None);
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
         match a.as_str() {
@@ -97,17 +100,20 @@ fn main() {
             "--data" => data = Some(PathBuf::from(val())),
             "--n" => n = val().parse().expect("--n N"),
             "--warmup" => warmup = val().parse().expect("--warmup K"),
-            "--pdf" => out = Some(PathBuf::from(val())),
+            "--out" => out = Some(PathBuf::from(val())),
+            "--result" => result = Some(PathBuf::from(val())),
             other => panic!("unknown argument {other:?}"),
         }
     }
     let template = template.unwrap_or_else(|| bill_data::data_dir().join("../templates/bill.typ"));
-    let data = data.unwrap_or_else(|| PathBuf::from("bills.json"));
+    let data = data.expect("--data FILE");
     let data = if data.exists() {
         data
     } else {
         bill_data::data_dir().join(data)
     };
+    let out = out.expect("--out DIR");
+    std::fs::create_dir_all(&out).expect("create --out");
     let text = std::fs::read_to_string(&data).unwrap_or_else(|e| panic!("{}: {e}", data.display()));
     let customers: Vec<serde_json::Value> = serde_json::from_str(&text).expect("a JSON list");
 
@@ -126,7 +132,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("{}: {e}", template.display()));
     let mut inputs = typst::foundations::Dict::new();
     inputs.insert("file".into(), DATA.into_value());
-    let mut world = Floor {
+    let mut world = Embedded {
         library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
@@ -134,35 +140,48 @@ fn main() {
         data_id: id(DATA),
         data: Bytes::new(Vec::new()),
     };
-
     let options = typst_pdf::PdfOptions {
         tagged: true,
         ..Default::default()
     };
-    let (mut cpu, mut pages) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let setup = t0.elapsed().as_secs_f64();
+
+    let (mut per, mut per_cpu, mut pages) = (Vec::new(), Vec::new(), Vec::new());
+    let lw = std::time::Instant::now();
     for i in 0..n {
+        let t = std::time::Instant::now();
         let c0 = thread_cpu_ns();
-        world.data = Bytes::new(serde_json::to_vec(&customers[i % customers.len()]).expect("JSON"));
+        let customer = &customers[i % customers.len()];
+        world.data = Bytes::new(serde_json::to_vec(customer).expect("JSON"));
         let doc = typst::compile::<PagedDocument>(&world)
             .output
             .unwrap_or_else(|e| panic!("{e:?}"));
         let pdf = typst_pdf::pdf(&doc, &options).unwrap_or_else(|e| panic!("{e:?}"));
         typst::comemo::evict(5);
-        cpu.push((thread_cpu_ns() - c0) as f64 / 1e6);
+        let name = format!("{}.pdf", customer["id"].as_str().unwrap_or("x"));
+        std::fs::write(out.join(name), &pdf).expect("write");
+        per_cpu.push((thread_cpu_ns() - c0) as f64 / 1e9);
+        per.push(t.elapsed().as_secs_f64());
         pages.push(doc.pages().len());
-        if i + 1 == n
-            && let Some(path) = &out
-        {
-            std::fs::write(path, &pdf).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
     }
-    let mut warm: Vec<f64> = cpu.into_iter().skip(warmup).collect();
+    let loop_wall = lw.elapsed().as_secs_f64();
+    let mut warm: Vec<f64> = per_cpu.iter().skip(warmup).copied().collect();
     warm.sort_by(f64::total_cmp);
-    println!(
-        "peers' bill.typ in embedded Typst: median {:.1} CPU ms per bill over {} bills, pages {}..{}",
-        warm.get(warm.len() / 2).copied().unwrap_or(0.0),
-        warm.len(),
-        pages.iter().min().unwrap_or(&0),
-        pages.iter().max().unwrap_or(&0)
-    );
+    let r = serde_json::json!({
+        "engine": "typst-embedded",
+        "version": "0.15 (embedded as vellum embeds it)",
+        "n": n,
+        "warmup": warmup,
+        "setup_s": setup,
+        "per_doc_s": per,
+        "per_doc_cpu_s": per_cpu,
+        "warm_median_cpu_s": warm.get(warm.len() / 2).copied().unwrap_or(0.0),
+        "pages": pages,
+        "loop_wall_s": loop_wall,
+    });
+    let text = serde_json::to_string(&r).expect("JSON");
+    match result {
+        Some(p) => std::fs::write(&p, text).expect("write --result"),
+        None => println!("{text}"),
+    }
 }
