@@ -14,19 +14,15 @@
 
 #[path = "../benches/peers/bill_data.rs"]
 mod bill_data;
+#[path = "../benches/peers/runner.rs"]
+mod runner;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde_json::{Value, json};
+use runner::{Batch, median, thread_cpu_ns};
+use serde_json::Value;
 use vellum::{ComposeOptions, Date, Design};
-
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-}
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -35,11 +31,6 @@ fn rss_kib() -> u64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() { 0.0 } else { v[v.len() / 2] }
 }
 
 fn main() {
@@ -115,44 +106,22 @@ fn main() {
 
     let out = out.expect("--out DIR");
     std::fs::create_dir_all(&out).expect("create --out");
-    let (mut per, mut per_cpu, mut pages) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
-    let lw = Instant::now();
+    let mut batch = Batch::start();
     for i in 0..n {
-        let t = Instant::now();
-        let c0 = thread_cpu_ns();
-        let rec = &customers[i % customers.len()];
-        let doc = design.compose(rec, &options).expect("compose");
-        let pdf = design.render_pdf(&doc).expect("render");
-        std::fs::write(
-            out.join(format!(
-                "{}.pdf",
-                rec["customer"]["id"].as_str().unwrap_or("x")
-            )),
-            &pdf.bytes,
-        )
-        .expect("write");
-        per_cpu.push((thread_cpu_ns() - c0) as f64 / 1e9);
-        per.push(t.elapsed().as_secs_f64());
-        pages.push(pdf.pages);
+        batch.time(|| {
+            let rec = &customers[i % customers.len()];
+            let doc = design.compose(rec, &options).expect("compose");
+            let pdf = design.render_pdf(&doc).expect("render");
+            let name = format!("{}.pdf", rec["customer"]["id"].as_str().unwrap_or("x"));
+            std::fs::write(out.join(name), &pdf.bytes).expect("write");
+            pdf.pages
+        });
     }
-    let loop_wall = lw.elapsed().as_secs_f64();
-    let warm_cpu: Vec<f64> = per_cpu.iter().skip(warmup).copied().collect();
-    let r = json!({
-        "engine": "vellum",
-        "version": env!("CARGO_PKG_VERSION"),
-        "n": n,
-        "warmup": warmup,
-        "setup_s": setup,
-        "per_doc_s": per,
-        "per_doc_cpu_s": per_cpu,
-        "warm_median_cpu_s": median(warm_cpu),
-        "pages": pages,
-        "loop_wall_s": loop_wall,
-    });
-    let text = serde_json::to_string(&r).expect("JSON");
-    match result {
-        Some(p) => std::fs::write(&p, text).expect("write --result"),
-        None => println!("{text}"),
-    }
+    batch.finish(
+        "vellum",
+        env!("CARGO_PKG_VERSION"),
+        warmup,
+        setup,
+        result.as_deref(),
+    );
 }

@@ -20,6 +20,8 @@
 
 #[path = "../benches/peers/bill_data.rs"]
 mod bill_data;
+#[path = "../benches/peers/runner.rs"]
+mod runner;
 
 use std::path::PathBuf;
 
@@ -75,13 +77,6 @@ impl World for Embedded {
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         Datetime::from_ymd(2024, 11, 26)
     }
-}
-
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
 }
 
 fn id(path: &str) -> FileId {
@@ -146,42 +141,21 @@ fn main() {
     };
     let setup = t0.elapsed().as_secs_f64();
 
-    let (mut per, mut per_cpu, mut pages) = (Vec::new(), Vec::new(), Vec::new());
-    let lw = std::time::Instant::now();
+    let mut batch = runner::Batch::start();
     for i in 0..n {
-        let t = std::time::Instant::now();
-        let c0 = thread_cpu_ns();
-        let customer = &customers[i % customers.len()];
-        world.data = Bytes::new(serde_json::to_vec(customer).expect("JSON"));
-        let doc = typst::compile::<PagedDocument>(&world)
-            .output
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        let pdf = typst_pdf::pdf(&doc, &options).unwrap_or_else(|e| panic!("{e:?}"));
-        typst::comemo::evict(5);
-        let name = format!("{}.pdf", customer["id"].as_str().unwrap_or("x"));
-        std::fs::write(out.join(name), &pdf).expect("write");
-        per_cpu.push((thread_cpu_ns() - c0) as f64 / 1e9);
-        per.push(t.elapsed().as_secs_f64());
-        pages.push(doc.pages().len());
+        batch.time(|| {
+            let customer = &customers[i % customers.len()];
+            world.data = Bytes::new(serde_json::to_vec(customer).expect("JSON"));
+            let doc = typst::compile::<PagedDocument>(&world)
+                .output
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            let pdf = typst_pdf::pdf(&doc, &options).unwrap_or_else(|e| panic!("{e:?}"));
+            typst::comemo::evict(5);
+            let name = format!("{}.pdf", customer["id"].as_str().unwrap_or("x"));
+            std::fs::write(out.join(name), &pdf).expect("write");
+            doc.pages().len()
+        });
     }
-    let loop_wall = lw.elapsed().as_secs_f64();
-    let mut warm: Vec<f64> = per_cpu.iter().skip(warmup).copied().collect();
-    warm.sort_by(f64::total_cmp);
-    let r = serde_json::json!({
-        "engine": "typst-embedded",
-        "version": "0.15 (embedded as vellum embeds it)",
-        "n": n,
-        "warmup": warmup,
-        "setup_s": setup,
-        "per_doc_s": per,
-        "per_doc_cpu_s": per_cpu,
-        "warm_median_cpu_s": warm.get(warm.len() / 2).copied().unwrap_or(0.0),
-        "pages": pages,
-        "loop_wall_s": loop_wall,
-    });
-    let text = serde_json::to_string(&r).expect("JSON");
-    match result {
-        Some(p) => std::fs::write(&p, text).expect("write --result"),
-        None => println!("{text}"),
-    }
+    let version = "0.15 (embedded as vellum embeds it)";
+    batch.finish("typst-embedded", version, warmup, setup, result.as_deref());
 }
