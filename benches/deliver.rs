@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use vellum::deliver::{
     Audience, Job, LedgerOptions, SmtpOptions, SmtpTls, SmtpTransport, Transport,
 };
-use vellum::{
-    Channel, Communication, ComposeOptions, Date, Design, Dispatcher, Ledger, MessageOptions,
-};
+use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
+use vellum::model::{Channel, Date};
+use vellum::{ComposeOptions, Design};
 
 const N: usize = 1000;
 
@@ -44,18 +44,18 @@ fn main() {
     let design = Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/welcome")).unwrap();
     let sample = std::fs::read_to_string(design.dir().join("samples/C1001.json")).unwrap();
     let record: serde_json::Value = serde_json::from_str(&sample).unwrap();
-    let compose = ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    };
+    let compose = ComposeOptions::today(Date::parse("2026-11-20").unwrap());
     let build = |run: &str| -> Vec<Job> {
         (0..N)
             .map(|i| {
                 let mut r = record.clone();
                 r["customer"]["id"] = format!("B{i:05}").into();
-                let doc = design.compose(&r, &compose).unwrap();
+                let doc = vellum::compose(&design, &r, &compose).unwrap();
                 let o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
-                let comm =
-                    Communication::render(&design, &doc, &[Channel::Email], false, &o).unwrap();
+                let comm = vellum::Pipeline::new(&design, Default::default())
+                    .unwrap()
+                    .communication_for(&doc, &[Channel::Email], false, &o)
+                    .unwrap();
                 Job {
                     communication: comm,
                     plan: vec![Channel::Email],
@@ -107,7 +107,8 @@ fn main() {
         .unwrap();
         let d = Dispatcher::builder(ledger)
             .transport(Channel::Email, smtp(threads as u32))
-            .build();
+            .build()
+            .unwrap();
         let jobs = build(&format!("ledger-{durable}-{threads}"));
         let start = Instant::now();
         let report = d.deliver_all(jobs, threads);

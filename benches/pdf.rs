@@ -20,14 +20,13 @@ mod bill_data;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use vellum::{ComposeOptions, Date, Design};
+use vellum::model::Date;
+use vellum::{ComposeOptions, Design};
 
 fn bench(c: &mut Criterion) {
     let design = Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/bill"))
         .expect("the bill design loads");
-    let options = ComposeOptions {
-        today: Date::parse("2024-11-26"),
-    };
+    let options = ComposeOptions::today(Date::parse("2024-11-26").unwrap());
     let mut group = c.benchmark_group("pdf");
     group.sample_size(30);
     for (name, file) in [
@@ -38,18 +37,33 @@ fn bench(c: &mut Criterion) {
         let mut i = 0;
         group.bench_function(name, |b| {
             b.iter(|| {
-                let doc = design
-                    .compose(&records[i % records.len()], &options)
+                let doc = vellum::compose(&design, &records[i % records.len()], &options)
                     .expect("compose");
                 i += 1;
-                black_box(design.render_pdf(&doc).expect("render").bytes.len())
+                black_box(
+                    vellum::render::PrintEngine::new(&design)
+                        .unwrap()
+                        .render(&doc)
+                        .expect("render")
+                        .bytes
+                        .len(),
+                )
             })
         });
     }
     let records = bill_data::load("bills.json");
-    let doc = design.compose(&records[0], &options).expect("compose");
+    let doc = vellum::compose(&design, &records[0], &options).expect("compose");
     group.bench_function("same_document", |b| {
-        b.iter(|| black_box(design.render_pdf(&doc).expect("render").bytes.len()))
+        b.iter(|| {
+            black_box(
+                vellum::render::PrintEngine::new(&design)
+                    .unwrap()
+                    .render(&doc)
+                    .expect("render")
+                    .bytes
+                    .len(),
+            )
+        })
     });
     group.finish();
 }

@@ -6,7 +6,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 use std::hint::black_box;
-use vellum::{Channel, ComposeOptions, Date, Design};
+use vellum::model::{Channel, Date};
+use vellum::{ComposeOptions, Design};
 
 fn sample(name: &str) -> Value {
     let path = format!(
@@ -18,29 +19,27 @@ fn sample(name: &str) -> Value {
 
 fn bench(c: &mut Criterion) {
     let design = Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/bill")).unwrap();
-    let options = ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    };
+    let options = ComposeOptions::today(Date::parse("2026-11-20").unwrap());
     // C1003: a typical bill (3 items, overdue notice, 12-month chart), de-DE.
     // C1006: 40 line items.
     for (label, id) in [("typical", "C1003"), ("40-items", "C1006")] {
         let record = sample(id);
         c.bench_function(&format!("bill/{label}/compose"), |b| {
-            b.iter(|| design.compose(black_box(&record), &options).unwrap())
+            b.iter(|| vellum::compose(&design, black_box(&record), &options).unwrap())
         });
         c.bench_function(
             &format!("bill/{label}/email (compose + html + text)"),
             |b| {
                 b.iter(|| {
-                    let doc = design.compose(black_box(&record), &options).unwrap();
-                    design.render_email(&doc).unwrap()
+                    let doc = vellum::compose(&design, black_box(&record), &options).unwrap();
+                    vellum::render::email(&design, &doc).unwrap()
                 })
             },
         );
         c.bench_function(&format!("bill/{label}/sms (compose + sms)"), |b| {
             b.iter(|| {
-                let doc = design.compose(black_box(&record), &options).unwrap();
-                design.render_sms(&doc).unwrap()
+                let doc = vellum::compose(&design, black_box(&record), &options).unwrap();
+                vellum::render::sms(&design, &doc).unwrap()
             })
         });
     }
@@ -48,10 +47,9 @@ fn bench(c: &mut Criterion) {
     let record = sample("C1003");
     c.bench_function("bill/typical/sms only (compose for sms + sms)", |b| {
         b.iter(|| {
-            let doc = design
-                .compose_for(black_box(&record), &options, &[Channel::Sms])
+            let doc = vellum::compose_for(&design, black_box(&record), &options, &[Channel::Sms])
                 .unwrap();
-            design.render_sms(&doc).unwrap()
+            vellum::render::sms(&design, &doc).unwrap()
         })
     });
     // Personalization alone: validate the record and evaluate every rule of
@@ -60,19 +58,15 @@ fn bench(c: &mut Criterion) {
         let record = sample(id);
         c.bench_function(
             &format!("bill/{id}/decide (validate + all rules + offers + plan)"),
-            |b| b.iter(|| design.decide(black_box(&record), &options).unwrap()),
-        );
-        c.bench_function(
-            &format!("bill/{id}/rules only (all rules, one record)"),
-            |b| b.iter(|| design.evaluate_rules(black_box(&record)).unwrap()),
+            |b| b.iter(|| vellum::decide(&design, black_box(&record), &options).unwrap()),
         );
     }
-    let doc = design.compose(&sample("C1003"), &options).unwrap();
+    let doc = vellum::compose(&design, &sample("C1003"), &options).unwrap();
     c.bench_function("bill/typical/email render only", |b| {
-        b.iter(|| design.render_email(black_box(&doc)).unwrap())
+        b.iter(|| vellum::render::email(&design, black_box(&doc)).unwrap())
     });
     c.bench_function("bill/typical/sms render only", |b| {
-        b.iter(|| design.render_sms(black_box(&doc)).unwrap())
+        b.iter(|| vellum::render::sms(&design, black_box(&doc)).unwrap())
     });
 }
 

@@ -22,7 +22,8 @@ use std::time::Instant;
 
 use runner::{Batch, median, thread_cpu_ns};
 use serde_json::Value;
-use vellum::{ComposeOptions, Date, Design};
+use vellum::model::Date;
+use vellum::{ComposeOptions, Design};
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -73,9 +74,7 @@ fn main() {
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let design = Design::load(root.join("templates/bill")).unwrap_or_else(|e| panic!("{e}"));
-    let options = ComposeOptions {
-        today: Date::parse("2024-11-26"),
-    };
+    let options = ComposeOptions::today(Date::parse("2024-11-26").unwrap());
     let setup = t0.elapsed().as_secs_f64();
 
     if let Some(marks) = rss {
@@ -85,10 +84,12 @@ fn main() {
         println!("docs\trss_mib\tmedian_cpu_ms_since_last\twall_s");
         for i in 0..last {
             let c0 = thread_cpu_ns();
-            let doc = design
-                .compose(&customers[i % customers.len()], &options)
+            let doc = vellum::compose(&design, &customers[i % customers.len()], &options)
                 .expect("compose");
-            let pdf = design.render_pdf(&doc).expect("render");
+            let pdf = vellum::render::PrintEngine::new(&design)
+                .unwrap()
+                .render(&doc)
+                .expect("render");
             std::hint::black_box(pdf);
             cpu.push((thread_cpu_ns() - c0) as f64 / 1e6);
             if marks.contains(&(i + 1)) {
@@ -110,8 +111,11 @@ fn main() {
     for i in 0..n {
         batch.time(|| {
             let rec = &customers[i % customers.len()];
-            let doc = design.compose(rec, &options).expect("compose");
-            let pdf = design.render_pdf(&doc).expect("render");
+            let doc = vellum::compose(&design, rec, &options).expect("compose");
+            let pdf = vellum::render::PrintEngine::new(&design)
+                .unwrap()
+                .render(&doc)
+                .expect("render");
             let name = format!("{}.pdf", rec["customer"]["id"].as_str().unwrap_or("x"));
             std::fs::write(out.join(name), &pdf.bytes).expect("write");
             pdf.pages

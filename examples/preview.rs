@@ -18,7 +18,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use vellum::{ComposeOptions, Date, Design, EmailOptions, PdfOptions, read_records};
+use vellum::model::Date;
+use vellum::render::{EmailOptions, PdfOptions};
+use vellum::{ComposeOptions, Design, read_records};
 
 struct Args {
     /// `preview explain`: print why each customer gets what they get.
@@ -123,7 +125,7 @@ fn copy_assets(brand: &Path, out: &Path) -> std::io::Result<()> {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
-    let options = ComposeOptions { today: args.today };
+    let options = ComposeOptions::today(args.today.unwrap());
     let mut all_ok = true;
     for (dir, data) in &args.jobs {
         let design = Design::load(dir).map_err(|e| e.to_string())?;
@@ -144,13 +146,13 @@ fn run(args: &Args) -> Result<bool, String> {
             let mut entry = json!({ "customer": id, "source": rec.source });
             let mut errors: Vec<String> = Vec::new();
             let folder = ddir.join(safe_dir_name(&id, &mut used));
-            match design.compose(&rec.value, &options) {
+            match vellum::compose(&design, &rec.value, &options) {
                 Err(e) => errors.push(e.to_string()),
                 Ok(doc) => {
                     entry["locale"] = json!(doc.locale);
                     entry["subject"] = json!(doc.subject);
-                    let email = design.render_email_with(&doc, &email_options);
-                    let sms = design.render_sms(&doc);
+                    let email = vellum::render::email_with(&design, &doc, &email_options);
+                    let sms = vellum::render::sms(&design, &doc);
                     let elapsed = start.elapsed();
                     std::fs::create_dir_all(&folder)
                         .map_err(|e| format!("{}: {e}", folder.display()))?;
@@ -173,13 +175,15 @@ fn run(args: &Args) -> Result<bool, String> {
                         Err(e) => errors.push(e.to_string()),
                     }
                     let pdf_start = Instant::now();
-                    match design.render_pdf_with(
-                        &doc,
-                        &PdfOptions {
-                            png_dpi: Some(110.0),
-                            ..Default::default()
-                        },
-                    ) {
+                    match vellum::render::PrintEngine::new(&design)
+                        .unwrap()
+                        .render_with(
+                            &doc,
+                            &PdfOptions {
+                                png_dpi: Some(110.0),
+                                ..Default::default()
+                            },
+                        ) {
                         Ok(pdf) => {
                             std::fs::write(folder.join("letter.pdf"), &pdf.bytes)
                                 .map_err(|e| format!("{}: {e}", folder.display()))?;
@@ -241,14 +245,14 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// `preview explain`: for each customer, which rules fired, which variant and
 /// offer were chosen and why others were not, the locale, and the channel plan.
 fn explain(args: &Args) -> Result<bool, String> {
-    let options = ComposeOptions { today: args.today };
+    let options = ComposeOptions::today(args.today.unwrap());
     let mut all_ok = true;
     for (dir, data) in &args.jobs {
         let design = Design::load(dir).map_err(|e| e.to_string())?;
         for rec in read_records(data).map_err(|e| e.to_string())? {
             let id = design.record_id(&rec.value);
             println!("== {} {id} ({})", design.id(), rec.source);
-            let d = match design.decide(&rec.value, &options) {
+            let d = match vellum::decide(&design, &rec.value, &options) {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("{}: {e}", rec.source);

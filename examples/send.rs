@@ -10,10 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vellum::deliver::{Audience, DirTransport, Job, SmtpOptions, SmtpTls, SmtpTransport};
-use vellum::{
-    Channel, Communication, ComposeOptions, Date, Design, Dispatcher, Ledger, MessageOptions,
-    read_records,
-};
+use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
+use vellum::model::{Channel, Date};
+use vellum::{ComposeOptions, Design, read_records};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,18 +46,18 @@ fn run(out: &std::path::Path, smtp: Option<String>) -> Result<(), Box<dyn std::e
         }
         None => builder.transport(Channel::Email, files),
     };
-    let dispatcher = builder.build();
-    let compose = ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    };
+    let dispatcher = builder.build().unwrap();
+    let compose = ComposeOptions::today(Date::parse("2026-11-20").unwrap());
     let options = MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
     let plan = vec![Channel::Email, Channel::Sms, Channel::Print];
     let mut jobs = Vec::new();
     for name in ["bill", "contract", "quote", "welcome"] {
         let design = Design::load(format!("templates/{name}"))?;
         for record in read_records(design.dir().join("samples"))? {
-            let doc = design.compose(&record.value, &compose)?;
-            let comm = Communication::render(&design, &doc, &plan, false, &options)?;
+            let doc = vellum::compose(&design, &record.value, &compose)?;
+            let comm = vellum::Pipeline::new(&design, Default::default())
+                .unwrap()
+                .communication_for(&doc, &plan, false, &options)?;
             jobs.push(Job {
                 communication: comm,
                 plan: plan.clone(),

@@ -4,14 +4,44 @@
 //! customer gets it, personalized, on the channel they prefer: a print-ready
 //! PDF, an email (HTML with a text part), an SMS.
 //!
-//! The pipeline, one module per stage:
+//! ## The pipeline
 //!
 //! ```text
 //! customer record (serde_json::Value)
 //!   -> validate      against the design's declared fields (every problem, with its path)
-//!   -> personalize   locale (preference, language match, default)
-//!   -> compose       Design + record + locale -> Document (channel-neutral blocks)
-//!   -> render        Document -> email HTML + text | SMS
+//!   -> personalize   rules, variants, offers, locale, channel plan  -> Decisions
+//!   -> compose       Design + record + Decisions -> Document (channel-neutral blocks)
+//!   -> render        Document -> email HTML + text | SMS | PDF (feature `print`)
+//!   -> message       the envelope per channel, with its idempotency key
+//!   -> deliver       backends, retries, fallback, recorded in the ledger
+//! ```
+//!
+//! [`Pipeline`] runs one record through validate..render and returns an
+//! [`Outcome`]; each stage also has its own entry point: [`decide`],
+//! [`compose`], [`render::email`], [`render::sms`], `render::PrintEngine`.
+//!
+//! ## Layers
+//!
+//! Modules form layers, and a module imports only from layers below its own
+//! (`.ci/layers.py` checks this on every CI run and fails on an import that
+//! goes up):
+//!
+//! ```text
+//! pipeline                       one record through every stage; the outcome
+//!   deliver                      backends, dispatcher (retries, fallback, respect)
+//!     ledger                     durable record of every attempt (SQLite)
+//!       message                  envelopes, idempotency keys, MIME
+//!         render                 email, text, SMS, PDF (Typst): pure functions
+//!           compose              Design + record + decisions -> Document
+//!             personalize        rules evaluated -> Decisions; the channel plan
+//!               design           loading and checking: manifest, fields, templates,
+//!                                rules, messages, body, brand, email shell
+//!                 locale         numbers, money, dates per locale
+//!                   escape       escaping per medium
+//!                     error      Error, ErrorKind
+//!                       model    Channel, Place, Diagnostic, Date, Document, Decisions,
+//!                                DeliveryError, Receipt: the shared vocabulary
+//! batch                          (beside the stages) reading records from files
 //! ```
 //!
 //! A design is a folder of text files (see `templates/README.md`): a manifest,
@@ -22,16 +52,16 @@
 //! ## Quick start
 //!
 //! ```
-//! use vellum::{ComposeOptions, Date, Design};
+//! use vellum::{ComposeOptions, Design, compose, model::Date, render};
 //!
 //! let design = Design::load("templates/bill")?;
 //! let record: serde_json::Value =
 //!     serde_json::from_str(&std::fs::read_to_string("templates/bill/samples/C1001.json")?)?;
-//! let options = ComposeOptions { today: Date::parse("2026-11-02") };
+//! let options = ComposeOptions::today(Date::parse("2026-11-02").unwrap());
 //!
-//! let doc = design.compose(&record, &options)?;
-//! let email = design.render_email(&doc)?;
-//! let sms = design.render_sms(&doc)?;
+//! let doc = compose(&design, &record, &options)?;
+//! let email = render::email(&design, &doc)?;
+//! let sms = render::sms(&design, &doc)?;
 //! assert!(email.html.contains("<table"));
 //! assert!(sms.segments >= 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -39,6 +69,13 @@
 //!
 //! Customer data is never markup: whatever a record holds is written as text,
 //! escaped for the medium at the last step.
+//!
+//! ## Features
+//!
+//! - `print` (default): the PDF channel, Typst embedded. Without it vellum
+//!   renders email and SMS only and compiles no Typst.
+//! - `smtp`, `tls`, `dkim`, `sms-http`, `print-spool`: delivery backends
+//!   (see [`deliver`]).
 #![deny(missing_docs)]
 
 mod batch;
@@ -46,27 +83,22 @@ mod compose;
 pub mod deliver;
 mod design;
 mod error;
+mod escape;
 mod ledger;
 mod locale;
 mod message;
+pub mod model;
 mod personalize;
-mod render;
+mod pipeline;
+pub mod render;
 
 pub use self::batch::{Record, read_records};
-pub use self::compose::{Bar, Block, Column, ComposeOptions, Document, Span};
-#[cfg(feature = "dkim")]
-pub use self::deliver::Dkim;
-pub use self::deliver::{
-    Communication, DeliveryError, Dispatcher, Ledger, Message, MessageOptions, Transport,
-};
+pub use self::compose::{compose, compose_for};
 pub use self::design::shell::{Brand, Colors};
-pub use self::design::{Align, Design, FieldType, Kind, Manifest, Paper, Status, Tone};
-pub use self::error::{Channel, Diagnostic, Error, ErrorKind, FieldProblem, Place, Result};
-pub use self::locale::{Date, SUPPORTED_LOCALES};
-pub use self::personalize::{
-    ChannelDecision, Decisions, LocaleDecision, OfferConsidered, OfferDecision, RuleOutcome,
-    VariantChoice,
-};
-pub use self::render::{
-    Email, EmailOptions, Pdf, PdfOptions, PdfStandard, Sms, SmsEncoding, sms_segments,
+pub use self::design::{Approval, Design, FieldType, Kind, Manifest};
+pub use self::error::{Error, ErrorKind, Result};
+pub use self::locale::SUPPORTED_LOCALES;
+pub use self::personalize::{ComposeOptions, decide};
+pub use self::pipeline::{
+    Channels, Failure, Outcome, Pipeline, PipelineOptions, Rendering, Stage, Timings,
 };

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Body, DeliveryError, Message, Receipt, Transport, write_atomic};
 use crate::message::{key_file_part, sha256_hex};
+use crate::model::Channel;
 
 /// Stores archive copies: `<dir>/<design>/<sha256>.pdf` (content-addressed,
 /// so storing twice writes one file) and one line per communication in
@@ -49,6 +50,10 @@ impl ArchiveTransport {
 impl Transport for ArchiveTransport {
     fn name(&self) -> &str {
         "archive"
+    }
+
+    fn channels(&self) -> &[Channel] {
+        &[Channel::Print]
     }
 
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {

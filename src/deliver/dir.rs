@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Body, DeliveryError, Message, Receipt, Transport, write_atomic};
 use crate::message::{key_file_part, sha256_hex};
+use crate::model::Channel;
 
 /// Writes each message to a folder: emails as `.eml` (the exact bytes an
 /// SMTP server would get), SMS as `.txt`, letters and archive copies as
@@ -34,6 +35,10 @@ impl DirTransport {
 impl Transport for DirTransport {
     fn name(&self) -> &str {
         "dir"
+    }
+
+    fn channels(&self) -> &[Channel] {
+        &Channel::ALL
     }
 
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {

@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use super::{Body, DeliveryError, Receipt, Transport};
-use crate::error::Channel;
 use crate::ledger::{Begin, Ledger};
 use crate::message::{Communication, Message};
+use crate::model::Channel;
 
 /// Retries of transient failures: exponential backoff with jitter.
 #[derive(Debug, Clone)]
@@ -114,7 +114,7 @@ impl Audience {
     /// The audience as personalization decided it: marketing content is only
     /// composed into a document when the customer gave marketing consent, so
     /// a document with an offer may use every channel of its plan for it.
-    pub fn from_document(doc: &crate::Document) -> Audience {
+    pub fn from_document(doc: &crate::model::Document) -> Audience {
         Audience {
             marketing_consent: if doc.decisions.marketing {
                 doc.plan.clone()
@@ -209,20 +209,21 @@ pub struct Report {
 /// Sends communications through the backends, effectively once.
 ///
 /// ```
-/// use vellum::deliver::{Audience, Dispatcher, Outcome, StubTransport};
-/// use vellum::{Channel, ComposeOptions, Date, Design, Ledger};
-/// use vellum::deliver::{Communication, MessageOptions};
+/// use vellum::deliver::{Audience, Dispatcher, Ledger, MessageOptions, Outcome, StubTransport};
+/// use vellum::model::{Channel, Date};
+/// use vellum::{Design, Pipeline, PipelineOptions};
 ///
 /// let design = Design::load("templates/welcome")?;
+/// let pipeline = Pipeline::new(&design, PipelineOptions::default().today(Date::parse("2026-11-20").unwrap()))?;
 /// let record = serde_json::from_str(&std::fs::read_to_string("templates/welcome/samples/C1001.json")?)?;
-/// let doc = design.compose(&record, &ComposeOptions { today: Date::parse("2026-11-20") })?;
+/// let doc = vellum::compose(&design, &record, &pipeline.options().compose)?;
 /// let options = MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
-/// let comm = Communication::render(&design, &doc, &[Channel::Email, Channel::Sms], false, &options)?;
+/// let comm = pipeline.communication_for(&doc, &[Channel::Email, Channel::Sms], false, &options)?;
 ///
 /// let email = std::sync::Arc::new(StubTransport::new_ok());
 /// let dispatcher = Dispatcher::builder(Ledger::in_memory()?)
 ///     .transport(Channel::Email, email.clone())
-///     .build();
+///     .build()?;
 /// let plan = [Channel::Email, Channel::Sms];
 /// let outcome = dispatcher.deliver(&comm, &plan, &Audience::default())?;
 /// assert!(matches!(outcome, Outcome::Delivered { channel: Channel::Email, .. }));
@@ -301,9 +302,31 @@ impl DispatcherBuilder {
         self
     }
 
-    /// The dispatcher.
-    pub fn build(self) -> Dispatcher {
-        self.inner
+    /// The dispatcher. Fails when a backend is wired to a channel it does
+    /// not carry (an SMTP transport for SMS), so a wiring mistake shows when
+    /// the run starts rather than as a failed message per customer.
+    pub fn build(self) -> Result<Dispatcher, DeliveryError> {
+        let mut wired: Vec<_> = self.inner.transports.iter().collect();
+        wired.sort_by_key(|(c, _)| **c);
+        for (channel, transport) in wired {
+            if !transport.channels().contains(channel) {
+                return Err(DeliveryError::permanent(format!(
+                    "the {} backend cannot carry {channel}: it carries {}",
+                    transport.name(),
+                    list(transport.channels())
+                )));
+            }
+        }
+        Ok(self.inner)
+    }
+}
+
+fn list(channels: &[Channel]) -> String {
+    let names: Vec<&str> = channels.iter().map(|c| c.name()).collect();
+    if names.is_empty() {
+        "no channel".to_owned()
+    } else {
+        names.join(", ")
     }
 }
 

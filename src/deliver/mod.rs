@@ -29,7 +29,8 @@
 //! ## Writing a backend
 //!
 //! ```
-//! use vellum::deliver::{Body, DeliveryError, Message, Receipt, Transport};
+//! use vellum::deliver::{Body, Message, Transport};
+//! use vellum::model::{Channel, DeliveryError, Receipt};
 //!
 //! /// Counts SMS segments instead of sending.
 //! struct Meter(std::sync::atomic::AtomicU32);
@@ -37,6 +38,9 @@
 //! impl Transport for Meter {
 //!     fn name(&self) -> &str {
 //!         "meter"
+//!     }
+//!     fn channels(&self) -> &[Channel] {
+//!         &[Channel::Sms]
 //!     }
 //!     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {
 //!         let Body::Sms(sms) = &message.body else {
@@ -52,7 +56,6 @@
 mod archive;
 mod dir;
 mod dispatch;
-mod error;
 #[cfg(feature = "print-spool")]
 mod print;
 #[cfg(feature = "sms-http")]
@@ -67,7 +70,6 @@ pub use self::dispatch::{
     AttemptReport, Audience, Dispatcher, DispatcherBuilder, FrequencyCap, Job, Outcome, QuietHours,
     Report, Respect, RetryPolicy,
 };
-pub use self::error::{DeliveryError, ErrorClass};
 #[cfg(feature = "print-spool")]
 pub use self::print::{Envelope, PrintOptions, PrintSpool, SpoolSummary};
 #[cfg(feature = "sms-http")]
@@ -75,7 +77,7 @@ pub use self::sms_http::{SmsFormat, SmsHttpOptions, SmsHttpTransport};
 #[cfg(feature = "smtp")]
 pub use self::smtp::{SmtpOptions, SmtpTls, SmtpTransport};
 pub use self::stub::StubTransport;
-pub use crate::ledger::{Attempt, Ledger, LedgerOptions, State, Status, Summary};
+pub use crate::ledger::{Attempt, DeliveryStatus, Ledger, LedgerOptions, State, Summary};
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
 pub use crate::message::{
@@ -83,27 +85,7 @@ pub use crate::message::{
     MessageOptions, Sender, SmsBody,
 };
 
-use serde::Serialize;
-
-/// What a backend hands back for a delivered message: who took it and how
-/// to find it there (a server's queue id, a gateway's message id, a file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Receipt {
-    /// The backend.
-    pub backend: String,
-    /// The id or place the backend gave the message.
-    pub id: String,
-}
-
-impl Receipt {
-    /// A receipt from `backend` with `id`.
-    pub fn new(backend: &str, id: &str) -> Receipt {
-        Receipt {
-            backend: backend.to_owned(),
-            id: id.to_owned(),
-        }
-    }
-}
+use crate::model::{Channel, DeliveryError, Receipt};
 
 /// A delivery backend. Blocking, and shared between the dispatcher's threads.
 ///
@@ -115,16 +97,33 @@ pub trait Transport: Send + Sync {
     /// Short name for the ledger and reports (`smtp`, `dir`, ...).
     fn name(&self) -> &str;
 
+    /// The channels this backend carries. The dispatcher refuses, when it is
+    /// built, a backend wired to a channel it does not carry.
+    fn channels(&self) -> &[Channel];
+
     /// Delivers one message.
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError>;
+
+    /// Finishes what the backend holds back (a print spool writes its batch
+    /// files and manifests). Called once when a run ends; the default does
+    /// nothing.
+    fn flush(&self) -> Result<(), DeliveryError> {
+        Ok(())
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn name(&self) -> &str {
         (**self).name()
     }
+    fn channels(&self) -> &[Channel] {
+        (**self).channels()
+    }
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {
         (**self).send(message)
+    }
+    fn flush(&self) -> Result<(), DeliveryError> {
+        (**self).flush()
     }
 }
 
@@ -132,8 +131,14 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn name(&self) -> &str {
         (**self).name()
     }
+    fn channels(&self) -> &[Channel] {
+        (**self).channels()
+    }
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {
         (**self).send(message)
+    }
+    fn flush(&self) -> Result<(), DeliveryError> {
+        (**self).flush()
     }
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Body, DeliveryError, Message, Receipt, Transport, write_atomic};
 use crate::message::sha256_hex;
+use crate::model::Channel;
 
 /// Print spool settings.
 #[derive(Debug, Clone)]
@@ -227,6 +228,14 @@ fn csv_field(s: &str) -> String {
 impl Transport for PrintSpool {
     fn name(&self) -> &str {
         "print-spool"
+    }
+
+    fn channels(&self) -> &[Channel] {
+        &[Channel::Print]
+    }
+
+    fn flush(&self) -> Result<(), DeliveryError> {
+        self.close().map(|_| ())
     }
 
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {

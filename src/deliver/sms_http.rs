@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{Body, DeliveryError, Message, Receipt, Transport, wrong_body};
+use crate::model::Channel;
 
 /// How the message is posted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,13 +78,17 @@ impl Transport for SmsHttpTransport {
         "sms-http"
     }
 
+    fn channels(&self) -> &[Channel] {
+        &[Channel::Sms]
+    }
+
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {
         let Body::Sms(sms) = &message.body else {
             return Err(wrong_body("sms-http", message));
         };
         let encoding = match sms.encoding {
-            crate::SmsEncoding::Gsm7 => "GSM-7",
-            crate::SmsEncoding::Ucs2 => "UCS-2",
+            crate::render::SmsEncoding::Gsm7 => "GSM-7",
+            crate::render::SmsEncoding::Ucs2 => "UCS-2",
         };
         let segments = sms.segments.to_string();
         let mut req = self.agent.post(&self.options.url);

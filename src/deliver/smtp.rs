@@ -8,6 +8,7 @@ use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 
 use super::{Body, DeliveryError, Message, Receipt, Transport, wrong_body};
+use crate::model::Channel;
 
 /// How the SMTP connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -122,6 +123,10 @@ impl SmtpTransport {
 impl Transport for SmtpTransport {
     fn name(&self) -> &str {
         "smtp"
+    }
+
+    fn channels(&self) -> &[Channel] {
+        &[Channel::Email]
     }
 
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {

@@ -3,7 +3,9 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use super::{DeliveryError, ErrorClass, Message, Receipt, Transport};
+use super::{DeliveryError, Message, Receipt, Transport};
+use crate::model::Channel;
+use crate::model::ErrorClass;
 
 /// Records every message it is given and answers with a scripted sequence
 /// of results, then with its default. Like lettre's `StubTransport`.
@@ -76,6 +78,10 @@ impl StubTransport {
 impl Transport for StubTransport {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn channels(&self) -> &[Channel] {
+        &Channel::ALL
     }
 
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {

@@ -6,9 +6,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::VariantGroup;
+use super::rules::Rule;
 use super::template::{FieldRef, Scope, SrcMap, Template, resolve_field};
-use crate::error::{Channel, Diagnostic, Place};
-use crate::personalize::rules::Rule;
+use crate::model::{Align, Channel, Diagnostic, Place, Tone};
 
 /// Inline content of a design: text with placeholders, emphasis and links.
 #[derive(Debug, Clone)]
@@ -17,30 +17,6 @@ pub(crate) enum Inline {
     Strong(Vec<Inline>),
     Em(Vec<Inline>),
     Link { label: Vec<Inline>, href: Template },
-}
-
-/// Column alignment of a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Align {
-    /// Left (the default).
-    Left,
-    /// Centred.
-    Center,
-    /// Right (numbers, amounts).
-    Right,
-}
-
-/// The tone of a notice box.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tone {
-    /// Neutral information.
-    Info,
-    /// Something needs the reader's attention.
-    Warning,
-    /// Good news.
-    Success,
 }
 
 #[derive(Debug, Clone)]

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::error::FieldProblem;
-use crate::locale::{Date, currency_digits};
+use crate::locale::currency_digits;
+use crate::model::Date;
+use crate::model::FieldProblem;
 
 /// The type of a declared field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,10 @@ use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_syntax::ast;
 
-use crate::error::{Diagnostic, Place};
+use fluent_bundle::FluentArgs;
+
 use crate::locale::Formats;
-use crate::personalize::Localized;
+use crate::model::{Diagnostic, Place};
 
 /// What one message needs: the variables it reads, and where it is defined.
 #[derive(Debug, Clone)]
@@ -251,5 +252,43 @@ impl Messages {
             ));
             diags.push(d);
         }
+    }
+}
+
+/// Everything locale-specific a design needs to compose one document:
+/// formats and the compiled messages. Built once per design and locale.
+pub struct Localized {
+    pub(crate) formats: Formats,
+    bundle: Bundle,
+}
+
+impl std::fmt::Debug for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Localized")
+            .field("locale", &self.formats.tag())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Localized {
+    pub(crate) fn new(formats: Formats, bundle: Bundle) -> Localized {
+        Localized { formats, bundle }
+    }
+
+    /// The locale tag, e.g. `fr-FR`.
+    pub fn tag(&self) -> &str {
+        self.formats.tag()
+    }
+
+    /// Formats message `id`. Load-time checks guarantee it exists and gets its
+    /// variables; should that ever fail, the id is shown rather than nothing.
+    pub(crate) fn message(&self, id: &str, args: &FluentArgs<'_>) -> String {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+            return format!("[{id}]");
+        };
+        let mut errors = Vec::new();
+        self.bundle
+            .format_pattern(pattern, Some(args), &mut errors)
+            .into_owned()
     }
 }

@@ -6,6 +6,8 @@
 pub(crate) mod body;
 pub(crate) mod fields;
 pub(crate) mod messages;
+pub(crate) mod offers;
+pub(crate) mod rules;
 pub(crate) mod shell;
 pub(crate) mod template;
 
@@ -14,21 +16,21 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use self::body::{Align, Tone};
 use self::body::{Block, BodyParser, Folders};
 use self::fields::Fields;
 pub use self::fields::{FieldType, Kind};
-use self::messages::{Messages, line_col};
+use self::messages::{Localized, Messages, line_col};
 use self::shell::{Brand, Shell};
 use self::template::{FieldRef, Scope, SrcMap, Template, resolve_field};
-use crate::error::{Channel, Diagnostic, ErrorKind, Place, Result};
+use crate::error::{ErrorKind, Result};
 use crate::locale::SUPPORTED_LOCALES;
-use crate::personalize::Localized;
+use crate::model::Paper;
+use crate::model::{Channel, Diagnostic, Place};
 
 /// Approval status of a design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum Approval {
     /// Being written.
     Draft,
     /// Waiting for approval.
@@ -39,23 +41,13 @@ pub enum Status {
     Retired,
 }
 
-/// Paper size for print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Paper {
-    /// ISO A4, 210 × 297 mm.
-    A4,
-    /// US Letter, 8.5 × 11 in.
-    Letter,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ManifestToml {
     id: Spanned<String>,
     version: String,
     name: Option<String>,
-    status: Status,
+    status: Approval,
     stage: Option<String>,
     channels: Vec<Spanned<String>>,
     default_locale: Spanned<String>,
@@ -130,7 +122,7 @@ pub struct Manifest {
     /// A name for people.
     pub name: String,
     /// Approval status.
-    pub status: Status,
+    pub status: Approval,
     /// Journey stage (onboarding, billing, ...).
     pub stage: String,
     /// Channels the design renders to.
@@ -188,15 +180,11 @@ pub struct Design {
     pub(crate) brand: Brand,
     pub(crate) shell: Shell,
     /// Named rules, inline body conditions and offer eligibility rules.
-    pub(crate) rules: crate::personalize::rules::Rules,
+    pub(crate) rules: rules::Rules,
     pub(crate) variants: Vec<VariantGroup>,
-    pub(crate) offers: Vec<crate::personalize::offers::Offer>,
+    pub(crate) offers: Vec<offers::Offer>,
     /// Offer slots of the body.
     pub(crate) slots: Vec<String>,
-    /// The print engine (fonts, frame, brand files), built on first PDF render.
-    pub(crate) print: std::sync::OnceLock<
-        std::result::Result<std::sync::Arc<crate::render::pdf::world::Engine>, String>,
-    >,
 }
 
 fn shown(p: &Path) -> String {
@@ -268,6 +256,17 @@ impl Design {
     /// `items.amount`) and type, parents before children.
     pub fn fields(&self) -> impl Iterator<Item = (&str, FieldType)> {
         self.fields.iter()
+    }
+
+    /// The id of a record as reports name it: the `[recipient] id` field, or
+    /// `(no id)` when it is missing.
+    pub fn record_id(&self, record: &serde_json::Value) -> String {
+        use serde_json::Value;
+        match self.recipient.id.get(record, None) {
+            Ok(Some(Value::String(s))) => s.chars().filter(|c| !c.is_control()).take(64).collect(),
+            Ok(Some(Value::Number(n))) => n.to_string(),
+            _ => "(no id)".to_owned(),
+        }
     }
 }
 
@@ -431,9 +430,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
                 .hint("give rules names that are not field names"),
             );
         }
-        if let Some(r) =
-            crate::personalize::rules::Rule::compile(name, src.get_ref(), &place, &fields, diags)
-        {
+        if let Some(r) = rules::Rule::compile(name, src.get_ref(), &place, &fields, diags) {
             rules.push(r);
         }
     }
@@ -575,7 +572,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let body = parser.parse_file(&body_text, &bfile);
     let mut rules = std::mem::take(&mut parser.rules);
     let slots = std::mem::take(&mut parser.slots);
-    let offers = crate::personalize::offers::load(
+    let offers = offers::load(
         &offers_dir,
         &offers_shown,
         &slots,
@@ -652,11 +649,10 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         currency_field,
         brand: brand?,
         shell: shell?,
-        rules: crate::personalize::rules::Rules::new(rules),
+        rules: rules::Rules::new(rules),
         variants,
         offers,
         slots,
-        print: std::sync::OnceLock::new(),
     })
 }
 

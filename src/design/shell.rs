@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::messages::Localized;
 use super::messages::line_col;
-use crate::error::{Diagnostic, Place};
-use crate::personalize::Localized;
-use crate::render::escape::html;
+use crate::escape::html;
+use crate::model::{Diagnostic, Place};
 
 /// Brand colours, as CSS colours.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]

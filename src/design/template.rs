@@ -12,10 +12,11 @@ use handlebars::template::{Parameter, TemplateElement};
 use serde_json::Value;
 
 use super::fields::{FieldType, Fields, Kind, Lookup, money_minor};
+use super::messages::Localized;
 use super::messages::Messages;
-use crate::error::{Diagnostic, FieldProblem, Place};
-use crate::locale::{Date, DateStyle, currency_digits};
-use crate::personalize::Localized;
+use crate::locale::{DateStyle, currency_digits};
+use crate::model::Date;
+use crate::model::{Diagnostic, FieldProblem, Place};
 
 /// A compiled run of text with placeholders.
 #[derive(Debug, Clone)]
@@ -643,8 +644,6 @@ pub(crate) struct Env<'a> {
     pub currency: &'a str,
     /// Warnings for the record (e.g. removed bidi controls), never data itself.
     pub warnings: &'a mut Vec<String>,
-    /// Rule results, variants and offers decided for this record.
-    pub decided: &'a crate::compose::Decided,
 }
 
 /// A value an expression produced.

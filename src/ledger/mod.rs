@@ -18,9 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::deliver::DeliveryError;
-use crate::error::Channel;
 use crate::message::Message;
+use crate::model::Channel;
+use crate::model::{DeliveryError, Receipt};
 
 /// The state of a message in the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,7 +79,7 @@ pub struct Attempt {
 
 /// A message's line in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Status {
+pub struct DeliveryStatus {
     /// State.
     pub state: State,
     /// Attempts made.
@@ -309,7 +309,7 @@ impl Ledger {
         &self,
         key: &str,
         attempt: i64,
-        result: &Result<crate::deliver::Receipt, DeliveryError>,
+        result: &Result<Receipt, DeliveryError>,
         final_on_channel: bool,
         now: SystemTime,
     ) -> Result<(), DeliveryError> {
@@ -455,13 +455,13 @@ impl Ledger {
     }
 
     /// The status of a message.
-    pub fn status(&self, key: &str) -> Result<Option<Status>, DeliveryError> {
+    pub fn status(&self, key: &str) -> Result<Option<DeliveryStatus>, DeliveryError> {
         self.conn()
             .query_row(
                 "SELECT state, attempts, possibly_duplicated, receipt FROM messages WHERE key = ?1",
                 [key],
                 |r| {
-                    Ok(Status {
+                    Ok(DeliveryStatus {
                         state: State::parse(&r.get::<_, String>(0)?),
                         attempts: r.get(1)?,
                         possibly_duplicated: r.get(2)?,

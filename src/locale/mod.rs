@@ -11,6 +11,8 @@ use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale as IcuLocale;
 
+use crate::model::Date;
+
 /// How one locale writes numbers, money and dates. Built once per design and
 /// locale; formatting allocates only the output string.
 pub(crate) struct Formats {
@@ -48,40 +50,6 @@ static FR: Table = Table { symbol_after: true };
 static ZH: Table = Table {
     symbol_after: false,
 };
-
-/// A calendar date, as validated from an ISO `YYYY-MM-DD` string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year.
-    pub year: i32,
-    /// Month, 1–12.
-    pub month: u8,
-    /// Day of month, 1–31.
-    pub day: u8,
-}
-impl Date {
-    /// Parses `YYYY-MM-DD` and checks the day exists.
-    pub fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let year: i32 = s[0..4].parse().ok()?;
-        let month: u8 = s[5..7].parse().ok()?;
-        let day: u8 = s[8..10].parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days)
-            .contains(&day)
-            .then_some(Date { year, month, day })
-    }
-}
 
 /// The locales vellum has formatting tables for. Designs may only list these.
 pub const SUPPORTED_LOCALES: [&str; 5] = ["en-US", "en-GB", "de-DE", "fr-FR", "zh-CN"];
@@ -275,26 +243,6 @@ pub(crate) fn is_currency_code(code: &str) -> bool {
 }
 
 /// Today's date in UTC from the system clock (the default clock).
-pub(crate) fn today_utc() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_from_days((secs / 86_400) as i64)
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
-    Date { year, month, day }
-}
 
 #[cfg(test)]
 mod tests {

@@ -14,11 +14,13 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use sha2::{Digest, Sha256};
 
-use crate::compose::Document;
-use crate::deliver::DeliveryError;
-use crate::design::{Design, Paper};
-use crate::error::{Channel, Result};
-use crate::render::{Email, Pdf, PdfOptions, PdfStandard, Sms, SmsEncoding};
+use crate::design::Design;
+use crate::error::Result;
+use crate::model::Channel;
+use crate::model::DeliveryError;
+use crate::model::Document;
+use crate::model::Paper;
+use crate::render::{Email, Pdf, Sms, SmsEncoding};
 
 /// The sender of emails: a display name and an address.
 #[derive(Debug, Clone)]
@@ -363,59 +365,6 @@ impl Communication {
                 archive: None,
             },
         }
-    }
-
-    /// Renders what the channels in `plan` need (email with the PDF when the
-    /// design attaches it, SMS, print PDF) and, with `archive`, a PDF/A-3b
-    /// copy, then builds the messages. A channel that fails to render is a
-    /// problem of that channel, so the dispatcher falls back past it.
-    pub fn render(
-        design: &Design,
-        doc: &Document,
-        plan: &[Channel],
-        archive: bool,
-        options: &MessageOptions,
-    ) -> Result<Communication> {
-        let mut b = Communication::builder(design, doc, options);
-        let needs_pdf = plan.contains(&Channel::Print)
-            || (plan.contains(&Channel::Email) && design.manifest.attach_pdf);
-        let pdf = if needs_pdf {
-            Some(design.render_pdf(doc))
-        } else {
-            None
-        };
-        for &channel in plan {
-            match channel {
-                Channel::Email => match (design.render_email(doc), &pdf) {
-                    (Ok(e), Some(Ok(p))) if design.manifest.attach_pdf => b = b.email(&e, Some(p)),
-                    (Ok(_), Some(Err(err))) if design.manifest.attach_pdf => {
-                        b = b.problem(Channel::Email, format!("attachment: {err}"))
-                    }
-                    (Ok(e), _) => b = b.email(&e, None),
-                    (Err(err), _) => b = b.problem(Channel::Email, err.to_string()),
-                },
-                Channel::Sms => match design.render_sms(doc) {
-                    Ok(s) => b = b.sms(&s),
-                    Err(err) => b = b.problem(Channel::Sms, err.to_string()),
-                },
-                Channel::Print => match &pdf {
-                    Some(Ok(p)) => b = b.letter(p),
-                    Some(Err(err)) => b = b.problem(Channel::Print, err.to_string()),
-                    None => {}
-                },
-            }
-        }
-        if archive {
-            let a = design.render_pdf_with(
-                doc,
-                &PdfOptions {
-                    standard: PdfStandard::PdfA3b,
-                    png_dpi: None,
-                },
-            )?;
-            b = b.archive(&a);
-        }
-        Ok(b.build())
     }
 }
 

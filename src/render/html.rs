@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::escape::push_html;
-use crate::compose::{Bar, Block, Column, Document, Span, flatten_for};
+use crate::design::Design;
 use crate::design::shell::{Brand, ShellPart};
-use crate::design::{Align, Design, Tone};
-use crate::error::{Channel, Error, Result};
+use crate::error::{Error, Result};
+use crate::escape::push_html;
+use crate::model::Channel;
+use crate::model::{Align, Bar, Block, Column, Document, Span, Tone, flatten_for};
 
 /// A rendered email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,70 +34,68 @@ pub struct EmailOptions {
     pub asset_base_url: Option<String>,
 }
 
-impl Design {
-    /// Renders the email of a composed document.
-    pub fn render_email(&self, doc: &Document) -> Result<Email> {
-        self.render_email_with(doc, &EmailOptions::default())
-    }
+/// Renders the email of a composed document.
+pub fn email(design: &Design, doc: &Document) -> Result<Email> {
+    email_with(design, doc, &EmailOptions::default())
+}
 
-    /// Renders the email with options.
-    pub fn render_email_with(&self, doc: &Document, options: &EmailOptions) -> Result<Email> {
-        if !self.manifest.channels.contains(&Channel::Email) {
-            return Err(Error::render(
-                &doc.record,
-                Channel::Email,
-                "the design does not send email",
-            ));
-        }
-        let li = self
-            .manifest
-            .locales
-            .iter()
-            .position(|l| *l == doc.locale)
-            .unwrap_or(0);
-        let base = options
-            .asset_base_url
-            .as_deref()
-            .unwrap_or(&self.brand.asset_base_url)
-            .trim_end_matches('/');
-        let mut content = String::with_capacity(8 * 1024);
-        let mut w = HtmlWriter {
-            out: &mut content,
-            brand: &self.brand,
-            base,
-        };
-        for b in flatten_for(&doc.blocks, Channel::Email) {
-            w.block(b);
-        }
-        let mut html = String::with_capacity(content.len() + 8 * 1024);
-        for part in &self.shell.per_locale[li] {
-            match part {
-                ShellPart::Static(s) => html.push_str(s),
-                ShellPart::Subject => push_html(&mut html, &doc.subject),
-                ShellPart::Preheader => push_html(&mut html, &doc.preheader),
-                ShellPart::Content => html.push_str(&content),
-                ShellPart::AssetBase => push_html(&mut html, base),
-            }
-        }
-        let text = super::text::render(doc, &self.brand, self.shell_footer_text(li));
-        Ok(Email {
-            subject: doc.subject.clone(),
-            preheader: doc.preheader.clone(),
-            html,
-            text,
-        })
+/// Renders the email with options.
+pub fn email_with(design: &Design, doc: &Document, options: &EmailOptions) -> Result<Email> {
+    if !design.manifest.channels.contains(&Channel::Email) {
+        return Err(Error::render(
+            &doc.record,
+            Channel::Email,
+            "the design does not send email",
+        ));
     }
+    let li = design
+        .manifest
+        .locales
+        .iter()
+        .position(|l| *l == doc.locale)
+        .unwrap_or(0);
+    let base = options
+        .asset_base_url
+        .as_deref()
+        .unwrap_or(&design.brand.asset_base_url)
+        .trim_end_matches('/');
+    let mut content = String::with_capacity(8 * 1024);
+    let mut w = HtmlWriter {
+        out: &mut content,
+        brand: &design.brand,
+        base,
+    };
+    for b in flatten_for(&doc.blocks, Channel::Email) {
+        w.block(b);
+    }
+    let mut html = String::with_capacity(content.len() + 8 * 1024);
+    for part in &design.shell.per_locale[li] {
+        match part {
+            ShellPart::Static(s) => html.push_str(s),
+            ShellPart::Subject => push_html(&mut html, &doc.subject),
+            ShellPart::Preheader => push_html(&mut html, &doc.preheader),
+            ShellPart::Content => html.push_str(&content),
+            ShellPart::AssetBase => push_html(&mut html, base),
+        }
+    }
+    let text = super::text::render(doc, &design.brand, shell_footer_text(design, li));
+    Ok(Email {
+        subject: doc.subject.clone(),
+        preheader: doc.preheader.clone(),
+        html,
+        text,
+    })
+}
 
-    fn shell_footer_text(&self, _li: usize) -> String {
-        let b = &self.brand;
-        format!(
-            "{}\n{}\n{}\n{}",
-            b.legal_name,
-            b.address.join(", "),
-            b.website,
-            b.preferences_url
-        )
-    }
+fn shell_footer_text(design: &Design, _li: usize) -> String {
+    let b = &design.brand;
+    format!(
+        "{}\n{}\n{}\n{}",
+        b.legal_name,
+        b.address.join(", "),
+        b.website,
+        b.preferences_url
+    )
 }
 
 struct HtmlWriter<'a> {

@@ -1,12 +1,32 @@
-//! Rendering: a composed [`Document`](crate::Document) to each channel's
-//! output. Renderers are pure: no I/O, no clock, no randomness.
+//! Rendering: a composed [`Document`](crate::model::Document) to each
+//! channel's output, one function per channel. Renderers are pure: no I/O,
+//! no clock, no randomness.
+//!
+//! ```
+//! use vellum::{ComposeOptions, Design, compose, model::Date, render};
+//!
+//! let design = Design::load("templates/bill")?;
+//! let record: serde_json::Value =
+//!     serde_json::from_str(&std::fs::read_to_string("templates/bill/samples/C1001.json")?)?;
+//! let doc = compose(&design, &record, &ComposeOptions::today(Date::parse("2026-11-02").unwrap()))?;
+//! let email = render::email(&design, &doc)?;
+//! let sms = render::sms(&design, &doc)?;
+//! assert!(email.html.contains("<table") && sms.segments >= 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The print channel (feature `print`, on by default) needs the design's
+//! print frame and fonts, loaded once into a [`PrintEngine`].
 
-pub(crate) mod escape;
-pub(crate) mod html;
-pub(crate) mod pdf;
-pub(crate) mod sms;
-pub(crate) mod text;
+mod html;
+#[cfg(feature = "print")]
+mod pdf;
+mod pdf_types;
+mod sms;
+mod text;
 
-pub use self::html::{Email, EmailOptions};
-pub use self::pdf::{Pdf, PdfOptions, PdfStandard};
-pub use self::sms::{Sms, SmsEncoding, sms_segments};
+pub use self::html::{Email, EmailOptions, email, email_with};
+#[cfg(feature = "print")]
+pub use self::pdf::PrintEngine;
+pub use self::pdf_types::{Pdf, PdfOptions, PdfStandard};
+pub use self::sms::{Sms, SmsEncoding, sms, sms_segments};

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use crate::compose::Document;
 use crate::design::Design;
-use crate::error::{Channel, Error, Result};
+use crate::error::{Error, Result};
+use crate::model::Channel;
+use crate::model::Document;
 
 /// The encoding an SMS is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,40 +128,38 @@ fn gsm_fold(text: &str) -> String {
     out
 }
 
-impl Design {
-    /// Renders the SMS of a composed document. Fails when the design has no
-    /// SMS text or the text exceeds the design's maximum number of segments.
-    pub fn render_sms(&self, doc: &Document) -> Result<Sms> {
-        let Some(text) = &doc.sms else {
-            return Err(Error::render(
-                &doc.record,
-                Channel::Sms,
-                "the design has no SMS text",
-            ));
+/// Renders the SMS of a composed document. Fails when the design has no
+/// SMS text or the text exceeds the design's maximum number of segments.
+pub fn sms(design: &Design, doc: &Document) -> Result<Sms> {
+    let Some(text) = &doc.sms else {
+        return Err(Error::render(
+            &doc.record,
+            Channel::Sms,
+            "the design has no SMS text",
+        ));
+    };
+    let text = gsm_fold(text);
+    let (encoding, segments, units) = sms_segments(&text);
+    let max = design.manifest.max_sms_segments;
+    if segments > max {
+        let name = match encoding {
+            SmsEncoding::Gsm7 => "GSM-7",
+            SmsEncoding::Ucs2 => "UCS-2",
         };
-        let text = gsm_fold(text);
-        let (encoding, segments, units) = sms_segments(&text);
-        let max = self.manifest.max_sms_segments;
-        if segments > max {
-            let name = match encoding {
-                SmsEncoding::Gsm7 => "GSM-7",
-                SmsEncoding::Ucs2 => "UCS-2",
-            };
-            return Err(Error::render(
-                &doc.record,
-                Channel::Sms,
-                format!(
-                    "the SMS needs {segments} segments ({units} {name} units), the design allows at most {max}"
-                ),
-            ));
-        }
-        Ok(Sms {
-            text,
-            encoding,
-            segments,
-            units,
-        })
+        return Err(Error::render(
+            &doc.record,
+            Channel::Sms,
+            format!(
+                "the SMS needs {segments} segments ({units} {name} units), the design allows at most {max}"
+            ),
+        ));
     }
+    Ok(Sms {
+        text,
+        encoding,
+        segments,
+        units,
+    })
 }
 
 #[cfg(test)]

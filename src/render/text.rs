@@ -1,10 +1,9 @@
 //! The text/plain part of an email, from the same Document as the HTML:
 //! headings underlined, links kept as `text (url)`, tables as aligned columns.
 
-use crate::compose::{Block, Column, Document, Span, flatten_for};
-use crate::design::Align;
 use crate::design::shell::Brand;
-use crate::error::Channel;
+use crate::model::Channel;
+use crate::model::{Align, Block, Column, Document, Span, flatten_for};
 
 const WIDTH: usize = 72;
 

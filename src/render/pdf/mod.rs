@@ -15,17 +15,16 @@ mod qr;
 mod view;
 pub(crate) mod world;
 
-use std::sync::Arc;
-
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 
 use self::world::{DocWorld, Engine};
-use crate::compose::Document;
-use crate::design::{Design, Paper};
-use crate::error::{Channel, Error, Result};
+use super::{Pdf, PdfOptions, PdfStandard};
+use crate::design::Design;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Channel, Diagnostic, Document, Place};
 
 /// How many documents a memoized layout result survives without being used.
 /// Typst's memo cache is global and grows by megabytes per distinct document
@@ -42,75 +41,60 @@ use crate::error::{Channel, Error, Result};
 /// flat (see `examples/peers.rs --rss`).
 const MEMO_MAX_AGE: usize = 5;
 
-/// A PDF standard to conform to, for archive copies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum PdfStandard {
-    /// A tagged (accessible) PDF 1.7, no archival claim. The default.
-    #[default]
-    Tagged,
-    /// PDF/A-3b: self-contained for long-term archiving; allows attachments
-    /// such as e-invoice XML.
-    PdfA3b,
-    /// PDF/A-3b and PDF/UA-1 (universal accessibility) together.
-    PdfA3bUa1,
+/// The print channel of one design: the bundled fonts, the design's and
+/// brand's files and the parsed print frame, loaded once and shared by every
+/// document and thread (`Send + Sync`). Build it once per design with
+/// [`PrintEngine::new`]; per document only the data changes.
+#[derive(Debug)]
+pub struct PrintEngine {
+    engine: Engine,
+    max_pages: u32,
 }
 
-/// Options for PDF rendering.
-#[derive(Debug, Clone, Default)]
-pub struct PdfOptions {
-    /// The standard to conform to; Typst checks conformance and fails with a
-    /// clear message when the document cannot meet it.
-    pub standard: PdfStandard,
-    /// Also render the first page as a PNG at this resolution (dots per
-    /// inch), e.g. for previews. Costs more than the PDF itself.
-    pub png_dpi: Option<f32>,
-}
+impl PrintEngine {
+    /// Loads the print frame of a design that prints. Fails with the
+    /// design's diagnostics when the frame or its files cannot be loaded.
+    pub fn new(design: &Design) -> Result<PrintEngine> {
+        let fail = |message: String| -> Error {
+            ErrorKind::Design {
+                design: shown(design.dir()),
+                diagnostics: vec![Diagnostic::new(
+                    Place::new(&format!("{}/print.typ", shown(design.brand_dir())), 1, 1),
+                    message,
+                )],
+            }
+            .into()
+        };
+        if !design.manifest.channels.contains(&Channel::Print) {
+            return Err(fail(format!(
+                "the design `{}` does not print: add \"print\" to its channels",
+                design.id()
+            )));
+        }
+        let brand = shown(design.brand_dir());
+        let dir = shown(design.dir());
+        let mut engine =
+            Engine::load(design.brand_dir(), &brand, design.dir(), &dir).map_err(fail)?;
+        engine.frame = view::prepare(design).map_err(fail)?;
+        Ok(PrintEngine {
+            engine,
+            max_pages: design.manifest.max_pages,
+        })
+    }
 
-/// A rendered PDF.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pdf {
-    /// The PDF file.
-    pub bytes: Vec<u8>,
-    /// Number of pages.
-    pub pages: usize,
-    /// The paper the document was laid out for.
-    pub paper: Paper,
-    /// The first page as a PNG, when [`PdfOptions::png_dpi`] asked for one.
-    pub png_first_page: Option<Vec<u8>>,
-}
-
-impl Design {
     /// Renders the print PDF of a composed document: tagged, fonts embedded,
     /// on the document's paper (A4 with a DIN 5008 window-envelope layout, or
     /// US Letter for a #10 window envelope).
-    pub fn render_pdf(&self, doc: &Document) -> Result<Pdf> {
-        self.render_pdf_with(doc, &PdfOptions::default())
+    pub fn render(&self, doc: &Document) -> Result<Pdf> {
+        self.render_with(doc, &PdfOptions::default())
     }
 
     /// Renders the PDF with options (archive standards, a preview PNG).
-    pub fn render_pdf_with(&self, doc: &Document, options: &PdfOptions) -> Result<Pdf> {
+    pub fn render_with(&self, doc: &Document, options: &PdfOptions) -> Result<Pdf> {
         let fail = |msg: String| Error::render(&doc.record, Channel::Print, msg);
-        if !self.manifest.channels.contains(&Channel::Print) {
-            return Err(fail("the design does not print".into()));
-        }
-        let engine = self.print_engine().map_err(|e| fail(e.clone()))?;
-        let data = view::data(self, engine, doc).map_err(fail)?;
-        let today = Datetime::from_ymd(
-            doc.date_iso
-                .get(0..4)
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1970),
-            doc.date_iso
-                .get(5..7)
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1),
-            doc.date_iso
-                .get(8..10)
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1),
-        )
-        .ok_or_else(|| {
+        let engine = &self.engine;
+        let data = view::data(engine, doc).map_err(fail)?;
+        let today = document_date(&doc.date_iso).ok_or_else(|| {
             fail(format!(
                 "the document date {:?} is not a date",
                 doc.date_iso
@@ -121,26 +105,19 @@ impl Design {
             data: Bytes::new(data),
             today,
         };
-
-        let result = typeset(&world, doc, options, self.manifest.max_pages);
+        let result = typeset(&world, doc, options, self.max_pages);
         // The memo cache is global: drop what recent documents did not use.
         typst::comemo::evict(MEMO_MAX_AGE);
         result.map_err(fail)
     }
+}
 
-    /// The print engine of this design, loaded on first use.
-    fn print_engine(&self) -> std::result::Result<&Engine, &String> {
-        self.print
-            .get_or_init(|| {
-                let brand = shown(&self.brand_dir);
-                let design = shown(&self.dir);
-                let mut engine = Engine::load(&self.brand_dir, &brand, &self.dir, &design)?;
-                engine.frame = view::prepare(self)?;
-                Ok(Arc::new(engine))
-            })
-            .as_ref()
-            .map(|e| &**e)
-    }
+/// The document's ISO date as Typst's clock.
+fn document_date(iso: &str) -> Option<Datetime> {
+    let year = iso.get(0..4)?.parse().ok()?;
+    let month = iso.get(5..7)?.parse().ok()?;
+    let day = iso.get(8..10)?.parse().ok()?;
+    Datetime::from_ymd(year, month, day)
 }
 
 fn typeset(

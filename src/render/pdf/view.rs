@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 use super::measure::Faces;
 use super::qr;
 use super::world::Engine;
-use crate::compose::{Document, Span};
-use crate::design::{Design, Paper};
+use crate::design::Design;
+use crate::model::Paper;
+use crate::model::{Document, Span};
 
 /// Fallback font for Chinese text (bundled, see `fonts/README.md`).
 const CJK_FONT: &str = "Noto Sans CJK SC";
@@ -35,6 +36,8 @@ pub(crate) struct FrameData {
     font: String,
     /// The brand as the frame reads it (`data.brand`).
     brand: Value,
+    /// The page label (`{page} / {total}`) per locale tag of the design.
+    page_labels: Vec<(String, String)>,
 }
 
 /// The design's part of the frame's data.
@@ -46,14 +49,31 @@ pub(crate) fn prepare(design: &Design) -> Result<FrameData, String> {
         .map_or("Inter", String::as_str);
     let mut brand = serde_json::to_value(&design.brand).map_err(|e| e.to_string())?;
     brand["logo"] = json!(format!("/brand/{}", design.brand.logo));
+    let mut args = FluentArgs::new();
+    args.set("page", "{page}");
+    args.set("total", "{total}");
+    let page_labels = design
+        .localized
+        .iter()
+        .map(|loc| {
+            let label = loc.message("print-page", &args);
+            let label = if label.starts_with('[') {
+                "{page} / {total}".to_owned()
+            } else {
+                label
+            };
+            (loc.tag().to_owned(), label)
+        })
+        .collect();
     Ok(FrameData {
         faces: Faces::load(font),
         font: font.to_owned(),
         brand,
+        page_labels,
     })
 }
 
-pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
+pub(crate) fn data(engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
     let frame = &engine.frame;
     let blocks = serde_json::to_value(&doc.blocks).map_err(|e| e.to_string())?;
     let mut lifted = Lifted::default();
@@ -71,19 +91,12 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         simplify(v);
     }
 
-    let li = design
-        .manifest
-        .locales
+    let page_label = frame
+        .page_labels
         .iter()
-        .position(|l| *l == doc.locale)
-        .unwrap_or(0);
-    let mut args = FluentArgs::new();
-    args.set("page", "{page}");
-    args.set("total", "{total}");
-    let mut page_label = design.localized[li].message("print-page", &args);
-    if page_label.starts_with('[') {
-        page_label = "{page} / {total}".into();
-    }
+        .find(|(tag, _)| *tag == doc.locale)
+        .or(frame.page_labels.first())
+        .map_or_else(|| "{page} / {total}".to_owned(), |(_, l)| l.clone());
 
     let (lang, region) = doc.locale.split_once('-').unwrap_or((&doc.locale, ""));
     let title = if !doc.subject.is_empty() {
@@ -92,7 +105,7 @@ pub(crate) fn data(design: &Design, engine: &Engine, doc: &Document) -> Result<V
         doc.blocks
             .iter()
             .find_map(|b| match b {
-                crate::compose::Block::Heading { content, .. } => Some(plain(content)),
+                crate::model::Block::Heading { content, .. } => Some(plain(content)),
                 _ => None,
             })
             .unwrap_or_else(|| doc.design.clone())

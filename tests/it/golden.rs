@@ -2,7 +2,7 @@
 //! Update after an intended change with `INSTA_UPDATE=always cargo test --release --test golden`
 //! and review the diff.
 
-mod common;
+use crate::common;
 
 use common::{DESIGNS, design, options, samples};
 
@@ -15,21 +15,18 @@ fn every_design_every_sample_every_channel() {
         for name in DESIGNS {
             let d = design(name);
             for (id, record) in samples(name) {
-                let doc = d
-                    .compose(&record, &options())
+                let doc = vellum::compose(&d, &record, &options())
                     .unwrap_or_else(|e| panic!("{name}/{id}: {e}"));
-                let email = d
-                    .render_email(&doc)
-                    .unwrap_or_else(|e| panic!("{name}/{id}: {e}"));
+                let email =
+                    vellum::render::email(&d, &doc).unwrap_or_else(|e| panic!("{name}/{id}: {e}"));
                 insta::assert_snapshot!(format!("{name}-{id}-email.html"), email.html);
                 let head = format!(
                     "Subject: {}\nPreheader: {}\nWarnings: {:?}\n\n",
                     email.subject, email.preheader, doc.warnings
                 );
                 insta::assert_snapshot!(format!("{name}-{id}-email.txt"), head + &email.text);
-                let sms = d
-                    .render_sms(&doc)
-                    .unwrap_or_else(|e| panic!("{name}/{id}: {e}"));
+                let sms =
+                    vellum::render::sms(&d, &doc).unwrap_or_else(|e| panic!("{name}/{id}: {e}"));
                 insta::assert_snapshot!(
                     format!("{name}-{id}-sms"),
                     format!(
@@ -48,7 +45,7 @@ fn samples_cover_the_required_locales_and_sizes() {
         let d = design(name);
         let locales: Vec<String> = samples(name)
             .iter()
-            .map(|(_, r)| d.compose(r, &options()).unwrap().locale)
+            .map(|(_, r)| vellum::compose(&d, r, &options()).unwrap().locale)
             .collect();
         for want in ["en-US", "de-DE", "fr-FR", "zh-CN"] {
             assert!(
@@ -74,20 +71,20 @@ fn the_chinese_sample_is_chinese_in_every_channel() {
             .into_iter()
             .find(|(_, r)| r["customer"]["locale"] == "zh-CN")
             .unwrap();
-        let doc = d.compose(&record, &options()).unwrap();
+        let doc = vellum::compose(&d, &record, &options()).unwrap();
         let han = |s: &str| {
             s.chars()
                 .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
                 .count()
         };
-        let email = d.render_email(&doc).unwrap();
+        let email = vellum::render::email(&d, &doc).unwrap();
         assert!(
             han(&email.subject) > 2,
             "{name}: subject {:?}",
             email.subject
         );
         assert!(han(&email.text) > 50, "{name}: text part is not Chinese");
-        assert!(han(&d.render_sms(&doc).unwrap().text) > 5);
+        assert!(han(&vellum::render::sms(&d, &doc).unwrap().text) > 5);
         assert!(email.html.contains("lang=\"zh-CN\""));
     }
 }

@@ -3,7 +3,7 @@
 //! but no lost or doubled message, and a killed sender loses nothing.
 #![cfg(feature = "smtp")]
 
-mod deliver_support;
+use crate::deliver_support;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +13,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use deliver_support::{Server, design, message_id, received, samples, temp_dir};
 use mail_parser::{MessageParser, MimeHeaders};
 use vellum::deliver::{Audience, Job, Report, RetryPolicy, SmtpOptions, SmtpTls, SmtpTransport};
-use vellum::{Channel, Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::deliver::{Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::model::Channel;
 
 fn smtp(port: u16, pool: u32) -> SmtpTransport {
     let mut o = SmtpOptions::new("127.0.0.1", port);
@@ -29,6 +30,7 @@ fn dispatcher(out: &Path, port: u16, pool: u32) -> Dispatcher {
         .transport(Channel::Email, smtp(port, pool))
         .retry(retry())
         .build()
+        .unwrap()
 }
 
 /// Runs dkimpy (tests/servers/dkim_verify.py) on `files` with `key` (an
@@ -95,9 +97,12 @@ fn welcome_jobs(n: usize, run: &str) -> Vec<Job> {
         .map(|i| {
             let mut r = record.clone();
             r["customer"]["id"] = format!("W{i:05}").into();
-            let doc = d.compose(&r, &deliver_support::today()).unwrap();
+            let doc = vellum::compose(&d, &r, &deliver_support::today()).unwrap();
             email_job(
-                Communication::render(&d, &doc, &[Channel::Email], false, &options(run)).unwrap(),
+                vellum::Pipeline::new(&d, Default::default())
+                    .unwrap()
+                    .communication_for(&doc, &[Channel::Email], false, &options(run))
+                    .unwrap(),
             )
         })
         .collect()
@@ -127,10 +132,13 @@ fn the_four_designs_arrive_intact_and_hostile_data_adds_no_header() {
                 record["customer"]["first_name"] =
                     "Eve\r\nBcc: victim2@evil.example\r\n\r\n<b>x</b>".into();
             }
-            let doc = d.compose(&record, &deliver_support::today()).unwrap();
+            let doc = vellum::compose(&d, &record, &deliver_support::today()).unwrap();
             let mut o = options("2026-11");
             o.marketing = name == "quote";
-            let comm = Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap();
+            let comm = vellum::Pipeline::new(&d, Default::default())
+                .unwrap()
+                .communication_for(&doc, &[Channel::Email], false, &o)
+                .unwrap();
             // Marketing: the quote by the caller's word, a bill when
             // personalization put an offer into it.
             assert_eq!(comm.marketing, o.marketing || doc.decisions.marketing);
@@ -318,7 +326,8 @@ fn crash_child() {
         Dispatcher::builder(Ledger::open(Path::new(&dir).join("ledger.sqlite")).unwrap())
             .transport(Channel::Email, smtp(port, CRASH_THREADS as u32))
             .retry(retry())
-            .build();
+            .build()
+            .unwrap();
     let report = dispatcher.deliver_all(welcome_jobs(CRASH_N, "crash"), CRASH_THREADS);
     println!("CHILD-REPORT {}", serde_json::to_string(&report).unwrap());
 }
@@ -341,10 +350,15 @@ fn a_killed_sender_loses_nothing_and_duplicates_at_most_what_was_in_flight() {
     let exe = std::env::current_exe().unwrap();
     let child = |dir: &Path| {
         let mut c = Command::new(&exe);
-        c.args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
-            .env("VELLUM_CRASH_CHILD", dir)
-            .env("VELLUM_CRASH_PORT", server.port.to_string())
-            .stdout(std::process::Stdio::piped());
+        c.args([
+            "--exact",
+            "deliver_smtp::crash_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("VELLUM_CRASH_CHILD", dir)
+        .env("VELLUM_CRASH_PORT", server.port.to_string())
+        .stdout(std::process::Stdio::piped());
         c
     };
     let mut first = child(&out).spawn().unwrap();
@@ -433,20 +447,24 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
     let out = temp_dir("smtp-dkim");
     let server = Server::start("smtp_sink.py", &["--out", out.to_str().unwrap()]);
     let dispatcher = dispatcher(&out, server.port, 1);
-    assert!(vellum::Dkim::ed25519("mail", "northwind.example", "not base64!").is_err());
-    assert!(vellum::Dkim::ed25519("bad selector", "northwind.example", &seed()).is_err());
-    let dkim = vellum::Dkim::ed25519("mail2026", "northwind.example", &seed()).unwrap();
+    assert!(vellum::deliver::Dkim::ed25519("mail", "northwind.example", "not base64!").is_err());
+    assert!(vellum::deliver::Dkim::ed25519("bad selector", "northwind.example", &seed()).is_err());
+    let dkim = vellum::deliver::Dkim::ed25519("mail2026", "northwind.example", &seed()).unwrap();
     let mut jobs = Vec::new();
     for name in deliver_support::DESIGNS {
         let d = design(name);
         let (mut record, _) = samples(&d).remove(0);
         record["customer"]["name"] = "Zoë \"Eve\" Müller\r\nX-Injected: 1".into();
-        let doc = d.compose(&record, &deliver_support::today()).unwrap();
+        let doc = vellum::compose(&d, &record, &deliver_support::today()).unwrap();
         let mut o = options("2026-11-dkim");
         o.marketing = name == "quote";
         o.dkim = Some(dkim.clone());
-        let mut job =
-            email_job(Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap());
+        let mut job = email_job(
+            vellum::Pipeline::new(&d, Default::default())
+                .unwrap()
+                .communication_for(&doc, &[Channel::Email], false, &o)
+                .unwrap(),
+        );
         job.audience.marketing_consent = vec![Channel::Email];
         jobs.push(job);
     }
@@ -573,7 +591,7 @@ fn test_pki(dir: &Path) -> (Vec<u8>, String, String) {
 #[cfg(feature = "tls")]
 #[test]
 fn starttls_verifies_the_server_certificate() {
-    use vellum::Transport;
+    use vellum::deliver::Transport;
     let out = temp_dir("smtp-tls");
     let (ca, cert, key) = test_pki(&out);
     let server = Server::start(
@@ -635,13 +653,16 @@ fn dkim_rsa_signatures_verify_at_the_receiver() {
     );
     let pem = std::fs::read_to_string(out.join("rsa.key")).unwrap();
     assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
-    assert!(vellum::Dkim::rsa("mail2026", "northwind.example", "no key").is_err());
+    assert!(vellum::deliver::Dkim::rsa("mail2026", "northwind.example", "no key").is_err());
     let d = design("bill");
     let (_, doc) = samples(&d).remove(0);
     let mut o = options("2026-11-rsa");
     o.marketing = true;
-    o.dkim = Some(vellum::Dkim::rsa("mail2026", "northwind.example", &pem).unwrap());
-    let comm = Communication::render(&d, &doc, &[Channel::Email], false, &o).unwrap();
+    o.dkim = Some(vellum::deliver::Dkim::rsa("mail2026", "northwind.example", &pem).unwrap());
+    let comm = vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(&doc, &[Channel::Email], false, &o)
+        .unwrap();
     let vellum::deliver::Body::Email(email) = &comm.message(Channel::Email).unwrap().body else {
         panic!("an email body");
     };

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use vellum::{ComposeOptions, Date, Design};
+use vellum::model::Date;
+use vellum::{ComposeOptions, Design};
 
 pub const DESIGNS: [&str; 4] = ["bill", "contract", "quote", "welcome"];
 
@@ -18,9 +19,7 @@ pub fn design(name: &str) -> Design {
 
 /// The pinned clock of every golden test.
 pub fn options() -> ComposeOptions {
-    ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    }
+    ComposeOptions::today(Date::parse("2026-11-20").unwrap())
 }
 
 /// `(file stem, record)` for every sample of a design, in name order.

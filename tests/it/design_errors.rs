@@ -1,7 +1,7 @@
 //! A design's problems are all reported at load time, each with file, line,
 //! column and a hint; the messages are snapshotted.
 
-mod common;
+use crate::common;
 
 use vellum::{Design, ErrorKind};
 

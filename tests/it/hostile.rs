@@ -3,7 +3,7 @@
 //! them as text and gains nothing: no tag, attribute, link, header line or
 //! block that the benign record did not have.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -95,8 +95,8 @@ fn hostile_strings_in_every_string_field_stay_text() {
             .map(|(p, _)| p.to_owned())
             .collect();
         for (id, record) in samples(name) {
-            let base_doc = d.compose(&record, &options()).unwrap();
-            let base = d.render_email(&base_doc).unwrap();
+            let base_doc = vellum::compose(&d, &record, &options()).unwrap();
+            let base = vellum::render::email(&d, &base_doc).unwrap();
             let base_skeleton = skeleton(&base.html);
             for path in &strings {
                 if path.ends_with("currency") || path.ends_with("locale") {
@@ -111,12 +111,10 @@ fn hostile_strings_in_every_string_field_stay_text() {
                         "{name}/{id} {path} = {:?}",
                         evil.chars().take(40).collect::<String>()
                     );
-                    let doc = d
-                        .compose(&r, &options())
+                    let doc = vellum::compose(&d, &r, &options())
                         .unwrap_or_else(|e| panic!("{ctx}: {e}"));
-                    let email = d
-                        .render_email(&doc)
-                        .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                    let email =
+                        vellum::render::email(&d, &doc).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                     // Nothing added to the HTML: no tag or attribute the benign record lacks.
                     let sk = skeleton(&email.html);
                     for (k, n) in &sk {
@@ -163,7 +161,7 @@ fn hostile_strings_in_every_string_field_stay_text() {
                     }
                     if let Some(sms) = &doc.sms {
                         assert!(!sms.contains('\0') && !sms.contains('\u{202E}'), "{ctx}");
-                        match d.render_sms(&doc) {
+                        match vellum::render::sms(&d, &doc) {
                             Ok(s) => assert!(s.segments <= d.manifest().max_sms_segments),
                             Err(e) => assert!(
                                 matches!(e.kind(), ErrorKind::Render { .. })
@@ -185,8 +183,11 @@ fn hostile_strings_in_every_string_field_stay_text() {
 fn visible_in_email(d: &vellum::Design, record: &Value, path: &str) -> bool {
     let mut r = record.clone();
     set_path(&mut r, path, &json!("Zq7Marker"));
-    let doc = d.compose(&r, &options()).unwrap();
-    d.render_email(&doc).unwrap().text.contains("Zq7Marker")
+    let doc = vellum::compose(&d, &r, &options()).unwrap();
+    vellum::render::email(&d, &doc)
+        .unwrap()
+        .text
+        .contains("Zq7Marker")
 }
 
 /// The text part wraps long lines; compare with whitespace collapsed.
@@ -210,8 +211,7 @@ fn hostile_strings_in_typed_fields_are_record_errors_naming_the_field() {
             if set_path(&mut r, &path, &json!("<script>alert(1)</script>")) == 0 {
                 continue;
             }
-            let err = d
-                .compose(&r, &options())
+            let err = vellum::compose(&d, &r, &options())
                 .expect_err(&format!("{name}/{id}: {path} ({kind:?}) accepted a script"));
             let msg = err.to_string();
             let ErrorKind::Record { record, problems } = err.kind() else {
@@ -233,7 +233,7 @@ fn javascript_urls_never_become_links() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["links"]["pay"] = json!("javascript:alert(1)");
-    let err = d.compose(&record, &options()).unwrap_err();
+    let err = vellum::compose(&d, &record, &options()).unwrap_err();
     assert!(err.to_string().contains("links.pay"), "{err}");
 }
 
@@ -243,7 +243,7 @@ fn a_missing_field_names_the_record_and_the_path() {
     let (id, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"].as_object_mut().unwrap().remove("name");
     record["items"][2].as_object_mut().unwrap().remove("amount");
-    let err = d.compose(&record, &options()).unwrap_err();
+    let err = vellum::compose(&d, &record, &options()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("record {id}: customer.name: missing field; items[2].amount: missing field")
@@ -255,8 +255,8 @@ fn handlebars_in_data_is_not_evaluated() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["first_name"] = json!("{{customer.id}}{{t \"title\"}}");
-    let doc = d.compose(&record, &options()).unwrap();
-    let email = d.render_email(&doc).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
+    let email = vellum::render::email(&d, &doc).unwrap();
     assert!(
         email
             .html
@@ -269,7 +269,7 @@ fn a_hostile_locale_falls_back_with_a_clean_warning() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["locale"] = json!("<script>\r\nx");
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert_eq!(doc.locale, "en-US");
     assert!(
         doc.warnings.iter().any(|w| w.contains("not offered")),
@@ -288,7 +288,7 @@ fn bidi_controls_are_removed_with_a_warning() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["name"] = json!("Eve \u{202E}llib\u{202C}");
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert!(
         doc.warnings
             .iter()

@@ -1,19 +1,25 @@
 //! Personalization on the shipped designs: rules, variants, offers, locales
 //! and the channel plan, and load-time errors for bad rules.
 
-mod common;
+use crate::common;
 
 use common::{design, options, samples};
 use serde_json::json;
-use vellum::{Channel, Design, ErrorKind};
+use vellum::model::Channel;
+use vellum::{Design, ErrorKind};
 
 /// Every text a customer could see of a communication: email HTML and text,
 /// SMS, and the PDF's text.
 fn everything(d: &Design, record: &serde_json::Value) -> String {
-    let doc = d.compose(record, &options()).unwrap();
-    let email = d.render_email(&doc).unwrap();
-    let sms = d.render_sms(&doc).map(|s| s.text).unwrap_or_default();
-    let pdf = d.render_pdf(&doc).unwrap();
+    let doc = vellum::compose(&d, record, &options()).unwrap();
+    let email = vellum::render::email(&d, &doc).unwrap();
+    let sms = vellum::render::sms(&d, &doc)
+        .map(|s| s.text)
+        .unwrap_or_default();
+    let pdf = vellum::render::PrintEngine::new(&d)
+        .unwrap()
+        .render(&doc)
+        .unwrap();
     let dir = std::env::temp_dir().join(format!(
         "vellum-personalize-{}-{}",
         std::process::id(),
@@ -63,7 +69,7 @@ fn no_marketing_consent_means_no_offer_in_any_channel() {
     for (id, mut record) in samples("bill") {
         for consent in [json!(false), serde_json::Value::Null] {
             record["customer"]["consent"]["marketing"] = consent.clone();
-            let doc = d.compose(&record, &options()).unwrap();
+            let doc = vellum::compose(&d, &record, &options()).unwrap();
             assert!(!doc.decisions.marketing, "{id}");
             let all = everything(&d, &record);
             for t in &titles {
@@ -79,7 +85,7 @@ fn no_marketing_consent_means_no_offer_in_any_channel() {
     // With consent, the same customers do get a marketing offer (the test can fail).
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["consent"]["marketing"] = json!(true);
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert!(doc.decisions.marketing);
     let all = everything(&d, &record);
     assert!(
@@ -93,7 +99,7 @@ fn offers_explain_why_not() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["consent"]["marketing"] = json!(false);
-    let decisions = d.decide(&record, &options()).unwrap();
+    let decisions = vellum::decide(&d, &record, &options()).unwrap();
     let slot = &decisions.offers[0];
     assert_eq!(slot.slot, "footer");
     let reason = |id: &str| {
@@ -119,7 +125,7 @@ fn a_phone_only_customer_gets_an_sms_first_plan() {
         .as_object_mut()
         .unwrap()
         .remove("preferred_channel");
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert_eq!(doc.plan, [Channel::Sms, Channel::Print]);
     let email = doc
         .decisions
@@ -136,7 +142,7 @@ fn preference_and_consent_shape_the_plan() {
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["preferred_channel"] = json!("print");
     record["customer"]["consent"]["sms"] = json!(false);
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert_eq!(doc.plan, [Channel::Print, Channel::Email]);
     let sms = doc
         .decisions
@@ -152,7 +158,7 @@ fn fr_ca_gets_french_and_unknown_locales_fall_back_with_a_warning() {
     let d = design("bill");
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["locale"] = json!("fr-CA");
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert_eq!(doc.locale, "fr-FR");
     assert!(
         !doc.warnings.iter().any(|w| w.contains("locale")),
@@ -160,13 +166,16 @@ fn fr_ca_gets_french_and_unknown_locales_fall_back_with_a_warning() {
         doc.warnings
     );
     assert!(
-        d.render_email(&doc).unwrap().subject.contains("facture"),
+        vellum::render::email(&d, &doc)
+            .unwrap()
+            .subject
+            .contains("facture"),
         "{}",
         doc.subject
     );
 
     record["customer"]["locale"] = json!("pt-BR");
-    let doc = d.compose(&record, &options()).unwrap();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
     assert_eq!(doc.locale, "en-US");
     assert!(
         doc.warnings.iter().any(|w| w.contains("pt-BR")),
@@ -183,8 +192,8 @@ fn variants_split_deterministically() {
     let mut counts = std::collections::BTreeMap::new();
     for i in 0..400 {
         record["customer"]["id"] = json!(format!("X{i:05}"));
-        let a = d.decide(&record, &options()).unwrap();
-        let b = d.decide(&record, &options()).unwrap();
+        let a = vellum::decide(&d, &record, &options()).unwrap();
+        let b = vellum::decide(&d, &record, &options()).unwrap();
         assert_eq!(a.variants, b.variants, "reruns must agree");
         *counts.entry(a.variants[0].chosen.clone()).or_insert(0) += 1;
     }
@@ -192,8 +201,8 @@ fn variants_split_deterministically() {
     assert!(counts.values().all(|n| *n > 150), "{counts:?}");
     // The friendly greeting shows only for customers in that variant.
     for (id, record) in samples("bill") {
-        let doc = d.compose(&record, &options()).unwrap();
-        let text = d.render_email(&doc).unwrap().text;
+        let doc = vellum::compose(&d, &record, &options()).unwrap();
+        let text = vellum::render::email(&d, &doc).unwrap().text;
         let friendly = doc.decisions.variants[0].chosen == "friendly";
         let first = record["customer"]["first_name"].as_str().unwrap();
         let hi = ["Hi ", "Hello ", "Hallo ", "Bonjour ", "您好"]
@@ -212,7 +221,7 @@ fn variants_split_deterministically() {
 fn rules_fire_on_the_samples() {
     let d = design("bill");
     for (id, record) in samples("bill") {
-        let decisions = d.decide(&record, &options()).unwrap();
+        let decisions = vellum::decide(&d, &record, &options()).unwrap();
         let overdue = decisions
             .rules
             .iter()
@@ -223,12 +232,12 @@ fn rules_fire_on_the_samples() {
             record["account"]["overdue"] == json!(true),
             "{id}"
         );
-        let doc = d.compose(&record, &options()).unwrap();
+        let doc = vellum::compose(&d, &record, &options()).unwrap();
         let notice = doc.blocks.iter().any(|b| {
             matches!(
                 b,
-                vellum::Block::Notice {
-                    tone: vellum::Tone::Warning,
+                vellum::model::Block::Notice {
+                    tone: vellum::model::Tone::Warning,
                     ..
                 }
             )

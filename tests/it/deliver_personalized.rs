@@ -6,9 +6,9 @@ use std::sync::Arc;
 use mail_parser::MessageParser;
 use serde_json::json;
 use vellum::deliver::{Audience, Body, Outcome, StubTransport};
-use vellum::{
-    Channel, Communication, ComposeOptions, Date, Design, Dispatcher, Ledger, MessageOptions,
-};
+use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
+use vellum::model::{Channel, Date};
+use vellum::{ComposeOptions, Design};
 
 fn bill() -> Design {
     Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/bill")).unwrap()
@@ -23,9 +23,7 @@ fn sample(id: &str) -> serde_json::Value {
 }
 
 fn opts() -> ComposeOptions {
-    ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    }
+    ComposeOptions::today(Date::parse("2026-11-20").unwrap())
 }
 
 #[test]
@@ -39,8 +37,11 @@ fn an_offer_makes_the_email_marketing_and_no_offer_keeps_it_transactional() {
     ] {
         let mut record = sample(id);
         record["customer"]["consent"]["marketing"] = json!(consent);
-        let doc = d.compose(&record, &opts()).unwrap();
-        let comm = Communication::render(&d, &doc, &doc.plan, false, &options).unwrap();
+        let doc = vellum::compose(&d, &record, &opts()).unwrap();
+        let comm = vellum::Pipeline::new(&d, Default::default())
+            .unwrap()
+            .communication_for(&doc, &doc.plan, false, &options)
+            .unwrap();
         let Body::Email(e) = &comm.message(Channel::Email).unwrap().body else {
             panic!("{id}: no email")
         };
@@ -58,17 +59,21 @@ fn delivery_follows_the_plan_and_falls_back_along_it() {
     let d = bill();
     let options = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
     // C1004 prefers SMS and has no email: plan sms -> print.
-    let doc = d.compose(&sample("C1004"), &opts()).unwrap();
+    let doc = vellum::compose(&d, &sample("C1004"), &opts()).unwrap();
     assert_eq!(doc.plan, [Channel::Sms, Channel::Print]);
-    let comm = Communication::render(&d, &doc, &doc.plan, false, &options).unwrap();
+    let comm = vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(&doc, &doc.plan, false, &options)
+        .unwrap();
     let sms = Arc::new(StubTransport::new_error(
-        vellum::deliver::ErrorClass::Permanent,
+        vellum::model::ErrorClass::Permanent,
     ));
     let print = Arc::new(StubTransport::new_ok());
     let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Sms, sms.clone())
         .transport(Channel::Print, print.clone())
-        .build();
+        .build()
+        .unwrap();
     let out = dispatcher
         .deliver(&comm, &doc.plan, &Audience::from_document(&doc))
         .unwrap();

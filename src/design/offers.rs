@@ -7,11 +7,10 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::fields::{Fields, is_safe_url};
+use super::messages::line_col;
 use super::rules::Rule;
-use crate::design::fields::{Fields, is_safe_url};
-use crate::design::messages::line_col;
-use crate::error::{Channel, Diagnostic, Place};
-use crate::locale::Date;
+use crate::model::{Channel, Date, Diagnostic, Place};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

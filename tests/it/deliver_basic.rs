@@ -1,7 +1,7 @@
 //! Delivery without servers: message building, the ledger, retries,
 //! fallback and respect, with stub and directory backends.
 
-mod deliver_support;
+use crate::deliver_support;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -9,10 +9,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use deliver_support::{design, samples};
 use mail_parser::{MessageParser, MimeHeaders};
 use vellum::deliver::{
-    Audience, Body, DirTransport, ErrorClass, FrequencyCap, Outcome, QuietHours, Respect,
-    RetryPolicy, StubTransport,
+    Audience, Body, DirTransport, FrequencyCap, Outcome, QuietHours, Respect, RetryPolicy,
+    StubTransport,
 };
-use vellum::{Channel, Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::deliver::{Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::model::Channel;
+use vellum::model::ErrorClass;
 
 fn fast_retry(max: u32) -> RetryPolicy {
     RetryPolicy {
@@ -32,7 +34,10 @@ fn options(run: &str, marketing: bool) -> MessageOptions {
 fn welcome(run: &str, marketing: bool, plan: &[Channel]) -> Communication {
     let d = design("welcome");
     let (_, doc) = samples(&d).remove(0);
-    Communication::render(&d, &doc, plan, false, &options(run, marketing)).unwrap()
+    vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(&doc, plan, false, &options(run, marketing))
+        .unwrap()
 }
 
 #[test]
@@ -80,9 +85,11 @@ fn hostile_names_and_subjects_add_no_headers_and_do_not_panic() {
     let (mut record, _) = samples(&d).remove(0);
     record["customer"]["name"] = "Eve\r\nBcc: victim@evil.example".into();
     record["customer"]["first_name"] = "Eve\r\nBcc: victim2@evil.example\r\n\r\nbody".into();
-    let doc = d.compose(&record, &deliver_support::today()).unwrap();
-    let comm =
-        Communication::render(&d, &doc, &[Channel::Email], false, &options("r", false)).unwrap();
+    let doc = vellum::compose(&d, &record, &deliver_support::today()).unwrap();
+    let comm = vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(&doc, &[Channel::Email], false, &options("r", false))
+        .unwrap();
     let Body::Email(e) = &comm.messages[0].body else {
         panic!("{:?}", comm.problems)
     };
@@ -124,7 +131,8 @@ fn transient_errors_retry_and_the_ledger_shows_each_attempt() {
     let d = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Email, stub.clone())
         .retry(fast_retry(5))
-        .build();
+        .build()
+        .unwrap();
     let out = d
         .deliver(&comm, &[Channel::Email], &Audience::default())
         .unwrap();
@@ -154,7 +162,8 @@ fn permanent_errors_fall_back_along_the_plan() {
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
         .retry(fast_retry(5))
-        .build();
+        .build()
+        .unwrap();
     let out = d
         .deliver(&comm, &[Channel::Email, Channel::Sms], &Audience::default())
         .unwrap();
@@ -185,7 +194,8 @@ fn nothing_left_is_undeliverable_with_every_reason() {
             StubTransport::new_error(ErrorClass::Permanent),
         )
         .retry(fast_retry(3))
-        .build();
+        .build()
+        .unwrap();
     let plan = [Channel::Email, Channel::Sms, Channel::Print];
     let out = d.deliver(&comm, &plan, &Audience::default()).unwrap();
     let Outcome::Undeliverable { attempts } = out else {
@@ -210,7 +220,8 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
     for _ in 0..2 {
         let d = Dispatcher::builder(Ledger::open(&db).unwrap())
             .transport(Channel::Email, stub.clone())
-            .build();
+            .build()
+            .unwrap();
         d.deliver(&comm, &[Channel::Email], &Audience::default())
             .unwrap();
     }
@@ -225,7 +236,8 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
     drop(conn);
     let d = Dispatcher::builder(Ledger::open(&db).unwrap())
         .transport(Channel::Email, stub.clone())
-        .build();
+        .build()
+        .unwrap();
     let out = d
         .deliver(&comm, &[Channel::Email], &Audience::default())
         .unwrap();
@@ -253,7 +265,8 @@ fn marketing_goes_only_where_the_customer_consented() {
     let d = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
-        .build();
+        .build()
+        .unwrap();
     let plan = [Channel::Email, Channel::Sms];
     let consent = Audience {
         marketing_consent: vec![Channel::Sms],
@@ -295,7 +308,8 @@ fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
             ..Respect::default()
         })
         .clock(move || at)
-        .build();
+        .build()
+        .unwrap();
     let berlin = Audience {
         utc_offset_minutes: Some(60),
         ..Audience::default()
@@ -332,7 +346,8 @@ fn the_frequency_cap_counts_across_channels() {
             }),
             ..Respect::default()
         })
-        .build();
+        .build()
+        .unwrap();
     let a = welcome("a", false, &[Channel::Email, Channel::Sms]);
     let b = welcome("b", false, &[Channel::Email, Channel::Sms]);
     let c = welcome("c", false, &[Channel::Email, Channel::Sms]);
@@ -365,15 +380,16 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
     let d = design("welcome");
     let (mut record, _) = samples(&d).remove(0);
     record["customer"]["email"] = serde_json::Value::Null;
-    let doc = d.compose(&record, &deliver_support::today()).unwrap();
-    let comm = Communication::render(
-        &d,
-        &doc,
-        &[Channel::Email, Channel::Sms],
-        false,
-        &options("r", false),
-    )
-    .unwrap();
+    let doc = vellum::compose(&d, &record, &deliver_support::today()).unwrap();
+    let comm = vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(
+            &doc,
+            &[Channel::Email, Channel::Sms],
+            false,
+            &options("r", false),
+        )
+        .unwrap();
     assert_eq!(
         comm.problems,
         [(Channel::Email, "the record has no email address".to_owned())]
@@ -381,7 +397,8 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
     let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Email, StubTransport::new_ok())
         .transport(Channel::Sms, StubTransport::new_ok())
-        .build();
+        .build()
+        .unwrap();
     let out = dispatcher
         .deliver(&comm, &[Channel::Email, Channel::Sms], &Audience::default())
         .unwrap();
@@ -405,7 +422,8 @@ fn the_directory_backend_writes_what_would_be_sent() {
         .transport(Channel::Email, t.clone())
         .transport(Channel::Sms, t.clone())
         .transport(Channel::Print, t.clone())
-        .build();
+        .build()
+        .unwrap();
     for ch in [Channel::Email, Channel::Sms, Channel::Print] {
         let c = welcome(&format!("r-{ch}"), false, &[ch]);
         assert!(matches!(

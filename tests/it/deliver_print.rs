@@ -2,14 +2,15 @@
 //! archive (PDF/A-3b copies with a JSON index).
 #![cfg(feature = "print-spool")]
 
-mod deliver_support;
+use crate::deliver_support;
 
 use std::process::Command;
 
 use deliver_support::{design, samples, temp_dir};
 use sha2::{Digest, Sha256};
 use vellum::deliver::{ArchiveTransport, Audience, Job, PrintOptions, PrintSpool};
-use vellum::{Channel, Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::deliver::{Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::model::Channel;
 
 #[test]
 fn letters_become_batches_with_manifests_and_archive_copies() {
@@ -28,7 +29,8 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
     let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Print, spool.clone())
         .archive(archive.clone())
-        .build();
+        .build()
+        .unwrap();
     let mut jobs = Vec::new();
     let mut names = std::collections::HashMap::new();
     for name in ["bill", "contract"] {
@@ -40,12 +42,16 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
                 doc.postal_code.as_deref(),
                 record["customer"]["address"]["postal_code"].as_str()
             );
-            let pdf = d.render_pdf(&doc).unwrap();
-            let a = d
-                .render_pdf_with(
+            let pdf = vellum::render::PrintEngine::new(&d)
+                .unwrap()
+                .render(&doc)
+                .unwrap();
+            let a = vellum::render::PrintEngine::new(&d)
+                .unwrap()
+                .render_with(
                     &doc,
-                    &vellum::PdfOptions {
-                        standard: vellum::PdfStandard::PdfA3b,
+                    &vellum::render::PdfOptions {
+                        standard: vellum::render::PdfStandard::PdfA3b,
                         png_dpi: None,
                     },
                 )
@@ -151,7 +157,12 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
     let (_, doc) = samples(&d).remove(0);
     let o = MessageOptions::new("2026-11", "Northwind Energy", "post@northwind.example");
     let comm = Communication::builder(&d, &doc, &o)
-        .letter(&d.render_pdf(&doc).unwrap())
+        .letter(
+            &vellum::render::PrintEngine::new(&d)
+                .unwrap()
+                .render(&doc)
+                .unwrap(),
+        )
         .build();
     dispatcher
         .deliver(&comm, &[Channel::Print], &Audience::default())
@@ -205,14 +216,12 @@ fn numeric_postal_codes_and_phones_reach_the_document() {
     let (mut record, _) = samples(&design("bill")).remove(0);
     record["customer"]["address"]["postal_code"] = serde_json::json!(97209);
     record["customer"]["phone"] = serde_json::json!(15035550142u64);
-    let doc = d
-        .compose(
-            &record,
-            &vellum::ComposeOptions {
-                today: vellum::Date::parse("2026-11-20"),
-            },
-        )
-        .unwrap();
+    let doc = vellum::compose(
+        &d,
+        &record,
+        &vellum::ComposeOptions::today(vellum::model::Date::parse("2026-11-20").unwrap()),
+    )
+    .unwrap();
     assert_eq!(doc.postal_code.as_deref(), Some("97209"));
     assert_eq!(doc.phone.as_deref(), Some("15035550142"));
 }

@@ -2,7 +2,7 @@
 //! 503 now and then and rejects some numbers per message.
 #![cfg(feature = "sms-http")]
 
-mod deliver_support;
+use crate::deliver_support;
 
 use std::time::Duration;
 
@@ -10,7 +10,8 @@ use deliver_support::{Server, design, samples, temp_dir};
 use vellum::deliver::{
     Audience, Job, Outcome, RetryPolicy, SmsFormat, SmsHttpOptions, SmsHttpTransport, StubTransport,
 };
-use vellum::{Channel, Communication, Dispatcher, Ledger, MessageOptions};
+use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
+use vellum::model::Channel;
 
 fn jobs(n: usize, bad_every: usize) -> Vec<Job> {
     let d = design("bill");
@@ -22,9 +23,11 @@ fn jobs(n: usize, bad_every: usize) -> Vec<Job> {
             if bad_every > 0 && i % bad_every == 0 {
                 r["customer"]["phone"] = "+000 1111".into();
             }
-            let doc = d.compose(&r, &deliver_support::today()).unwrap();
+            let doc = vellum::compose(&d, &r, &deliver_support::today()).unwrap();
             let o = MessageOptions::new("2026-11", "Northwind Energy", "bills@northwind.example");
-            let comm = Communication::render(&d, &doc, &[Channel::Sms, Channel::Email], false, &o)
+            let comm = vellum::Pipeline::new(&d, Default::default())
+                .unwrap()
+                .communication_for(&doc, &[Channel::Sms, Channel::Email], false, &o)
                 .unwrap();
             Job {
                 communication: comm,
@@ -66,7 +69,8 @@ fn run(format: SmsFormat) {
             max_delay: Duration::from_millis(40),
             ..RetryPolicy::default()
         })
-        .build();
+        .build()
+        .unwrap();
     let jobs = jobs(40, 10);
     let expected_segments: Vec<u32> = jobs
         .iter()
@@ -133,7 +137,8 @@ fn a_wrong_token_is_permanent() {
     let o = SmsHttpOptions::new(&format!("http://127.0.0.1:{}/messages", server.port));
     let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Sms, SmsHttpTransport::new(o))
-        .build();
+        .build()
+        .unwrap();
     let job = jobs(1, 0).remove(0);
     let out = dispatcher
         .deliver(&job.communication, &[Channel::Sms], &job.audience)

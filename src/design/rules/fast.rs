@@ -474,7 +474,7 @@ mod tests {
         let base = cel::Context::default();
         let mut ctx = base.new_inner_scope();
         for (k, v) in record.as_object().unwrap() {
-            ctx.add_variable_as_val(k.clone(), super::super::rules::json_to_cel(v));
+            ctx.add_variable_as_val(k.clone(), super::super::json_to_cel(v));
         }
         match program.execute(&ctx) {
             Ok(cel::Value::Bool(b)) => Some(b),

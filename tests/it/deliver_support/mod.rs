@@ -8,7 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use vellum::{Channel, ComposeOptions, Date, Design, Document};
+use vellum::model::{Channel, Date, Document};
+use vellum::{ComposeOptions, Design};
 
 /// A test server process; killed when dropped.
 pub struct Server {
@@ -106,9 +107,7 @@ pub fn message_id(raw: &[u8]) -> String {
 }
 
 pub fn today() -> ComposeOptions {
-    ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    }
+    ComposeOptions::today(Date::parse("2026-11-20").unwrap())
 }
 
 pub const DESIGNS: [&str; 4] = ["bill", "contract", "quote", "welcome"];
@@ -129,8 +128,7 @@ pub fn samples(design: &Design) -> Vec<(serde_json::Value, Document)> {
         .map(|p| {
             let v: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            let doc = design
-                .compose(&v, &today())
+            let doc = vellum::compose(&design, &v, &today())
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (v, doc)
         })

@@ -11,14 +11,14 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use vellum::{Block, ComposeOptions, Date, Design, Document, PdfOptions, PdfStandard, Span};
+use vellum::model::{Block, Date, Document, Span};
+use vellum::render::{PdfOptions, PdfStandard};
+use vellum::{ComposeOptions, Design};
 
 const DESIGNS: [&str; 4] = ["bill", "contract", "quote", "welcome"];
 
 fn options() -> ComposeOptions {
-    ComposeOptions {
-        today: Date::parse("2026-11-20"),
-    }
+    ComposeOptions::today(Date::parse("2026-11-20").unwrap())
 }
 
 fn design(id: &str) -> &'static Design {
@@ -101,12 +101,13 @@ fn pdftotext(path: &Path, pages: Option<(usize, usize)>) -> String {
     text
 }
 
-fn render(design_id: &str, record: &Value) -> (Document, vellum::Pdf) {
+fn render(design_id: &str, record: &Value) -> (Document, vellum::render::Pdf) {
     let d = design(design_id);
-    let doc = d
-        .compose(record, &options())
+    let doc = vellum::compose(&d, record, &options()).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = vellum::render::PrintEngine::new(&d)
+        .unwrap()
+        .render(&doc)
         .unwrap_or_else(|e| panic!("{e}"));
-    let pdf = d.render_pdf(&doc).unwrap_or_else(|e| panic!("{e}"));
     (doc, pdf)
 }
 
@@ -429,8 +430,8 @@ fn temp_design(
 
 fn render_err(dir: &Path, record: &Value) -> String {
     let d = Design::load(dir).unwrap_or_else(|e| panic!("{e}"));
-    let doc = d.compose(record, &options()).unwrap();
-    match d.render_pdf(&doc) {
+    let doc = vellum::compose(&d, record, &options()).unwrap();
+    match vellum::render::PrintEngine::new(&d).unwrap().render(&doc) {
         Ok(_) => panic!("{} rendered, expected an error", dir.display()),
         Err(e) => e.to_string(),
     }
@@ -480,10 +481,11 @@ fn a_design_may_bring_its_own_frame() {
     let frame = "#import \"/brand/print/lib.typ\": letter\n#letter(json(\"/data.json\"), footer: (data, geo) => [Own footer #data.record])\n";
     let dir = temp_design("welcome", "own-frame", &[("print.typ", frame)], |t| t);
     let d = Design::load(&dir).unwrap();
-    let doc = d
-        .compose(&samples("welcome").remove(0).1, &options())
+    let doc = vellum::compose(&d, &samples("welcome").remove(0).1, &options()).unwrap();
+    let pdf = vellum::render::PrintEngine::new(&d)
+        .unwrap()
+        .render(&doc)
         .unwrap();
-    let pdf = d.render_pdf(&doc).unwrap();
     let text = pdftotext(&write_pdf("own-frame", &pdf.bytes), None);
     assert!(text.contains("Own footer C1001"), "{text}");
 }
@@ -507,8 +509,12 @@ fn characters_without_a_glyph_are_an_error_naming_them() {
     let d = design("welcome");
     let mut record = samples("welcome").remove(0).1;
     record["customer"]["name"] = Value::from("Anna \u{13000} Nilsson");
-    let doc = d.compose(&record, &options()).unwrap();
-    let err = d.render_pdf(&doc).unwrap_err().to_string();
+    let doc = vellum::compose(&d, &record, &options()).unwrap();
+    let err = vellum::render::PrintEngine::new(&d)
+        .unwrap()
+        .render(&doc)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("U+13000") && err.contains("record C1001: print:"),
         "{err}"
@@ -518,10 +524,11 @@ fn characters_without_a_glyph_are_an_error_naming_them() {
 #[test]
 fn archive_standards_and_preview_png() {
     let d = design("bill");
-    let doc = d.compose(&samples("bill").remove(0).1, &options()).unwrap();
+    let doc = vellum::compose(&d, &samples("bill").remove(0).1, &options()).unwrap();
     for standard in [PdfStandard::PdfA3b, PdfStandard::PdfA3bUa1] {
-        let pdf = d
-            .render_pdf_with(
+        let pdf = vellum::render::PrintEngine::new(&d)
+            .unwrap()
+            .render_with(
                 &doc,
                 &PdfOptions {
                     standard,
@@ -541,8 +548,9 @@ fn archive_standards_and_preview_png() {
         let (ok, out) = tool("qpdf", &["--check", path.to_str().unwrap()]);
         assert!(ok, "{out}");
     }
-    let pdf = d
-        .render_pdf_with(
+    let pdf = vellum::render::PrintEngine::new(&d)
+        .unwrap()
+        .render_with(
             &doc,
             &PdfOptions {
                 png_dpi: Some(30.0),

@@ -5,6 +5,8 @@
 //! beyond bounded macros over lists, and is familiar from IAM policies and
 //! Kubernetes: a marketer can read `customer.segment == "gold" && totals.due > 100`.
 
+mod fast;
+
 use std::cell::RefCell;
 
 use std::collections::HashMap;
@@ -16,8 +18,8 @@ use cel::common::types::{
 use cel::common::value::Val;
 use serde_json::Value;
 
-use crate::design::fields::{Fields, Kind, Lookup};
-use crate::error::{Diagnostic, FieldProblem, Place};
+use super::fields::{Fields, Kind, Lookup};
+use crate::model::{Diagnostic, FieldProblem, Place};
 
 /// A compiled rule.
 #[derive(Debug)]
@@ -33,7 +35,7 @@ pub(crate) struct Rule {
     /// whose elements are read field by field).
     paths: Vec<(String, bool)>,
     /// The same expression for the direct evaluator, when it covers it.
-    fast: Option<super::fast::Fx>,
+    fast: Option<fast::Fx>,
 }
 
 impl Rule {
@@ -85,7 +87,7 @@ impl Rule {
             name: name.to_owned(),
             source: source.to_owned(),
             place: place.clone(),
-            fast: super::fast::compile(program.expression()),
+            fast: fast::compile(program.expression()),
             program,
             paths,
         })
@@ -465,7 +467,7 @@ fn with_cel(
     })
 }
 
-pub(super) fn json_to_cel(v: &Value) -> Box<dyn Val> {
+pub(crate) fn json_to_cel(v: &Value) -> Box<dyn Val> {
     match v {
         Value::Null => Box::new(CelNull),
         Value::Bool(b) => Box::new(CelBool::from(*b)),

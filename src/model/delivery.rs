@@ -1,8 +1,9 @@
-//! The delivery error: says whether trying again can help.
+//! Delivery outcomes: the receipt of a delivered message, and the error
+//! that says whether trying again can help.
 
 use std::fmt;
 
-use crate::error::Channel;
+use super::Channel;
 
 /// Whether a delivery failure may go away by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -117,3 +118,23 @@ impl fmt::Display for DeliveryError {
 }
 
 impl std::error::Error for DeliveryError {}
+
+/// What a backend hands back for a delivered message: who took it and how
+/// to find it there (a server's queue id, a gateway's message id, a file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Receipt {
+    /// The backend.
+    pub backend: String,
+    /// The id or place the backend gave the message.
+    pub id: String,
+}
+
+impl Receipt {
+    /// A receipt from `backend` with `id`.
+    pub fn new(backend: &str, id: &str) -> Receipt {
+        Receipt {
+            backend: backend.to_owned(),
+            id: id.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! A composed document made into the messages of a communication: what each
+//! channel of the plan needs is rendered once (the PDF serves the letter and
+//! the email attachment) and handed to the message builder.
+
+use super::Pipeline;
+use crate::error::Result;
+use crate::message::{Communication, MessageOptions};
+use crate::model::{Channel, Document};
+use crate::render::{self, Pdf, PdfOptions, PdfStandard};
+
+impl Pipeline<'_> {
+    /// Renders what the document's channel plan needs (email with the PDF
+    /// when the design attaches it, SMS, print PDF) and, with `archive`, a
+    /// PDF/A-3b copy, then builds the messages. A channel that fails to
+    /// render is a problem of that channel, so the dispatcher falls back
+    /// past it.
+    pub fn communication(
+        &self,
+        doc: &Document,
+        archive: bool,
+        options: &MessageOptions,
+    ) -> Result<Communication> {
+        self.communication_for(doc, &doc.plan, archive, options)
+    }
+
+    /// As [`Pipeline::communication`], for the given channels instead of the
+    /// document's plan (a resend on one channel, a test send).
+    pub fn communication_for(
+        &self,
+        doc: &Document,
+        channels: &[Channel],
+        archive: bool,
+        options: &MessageOptions,
+    ) -> Result<Communication> {
+        let design = self.design;
+        let attach = design.manifest().attach_pdf;
+        let mut b = Communication::builder(design, doc, options);
+        let needs_pdf =
+            channels.contains(&Channel::Print) || (channels.contains(&Channel::Email) && attach);
+        let pdf: Option<Result<Pdf>> = needs_pdf.then(|| self.pdf(doc, &PdfOptions::default()));
+        for &channel in channels {
+            match channel {
+                Channel::Email => match (render::email(design, doc), &pdf) {
+                    (Ok(e), Some(Ok(p))) if attach => b = b.email(&e, Some(p)),
+                    (Ok(_), Some(Err(err))) if attach => {
+                        b = b.problem(Channel::Email, format!("attachment: {err}"))
+                    }
+                    (Ok(e), _) => b = b.email(&e, None),
+                    (Err(err), _) => b = b.problem(Channel::Email, err.to_string()),
+                },
+                Channel::Sms => match render::sms(design, doc) {
+                    Ok(s) => b = b.sms(&s),
+                    Err(err) => b = b.problem(Channel::Sms, err.to_string()),
+                },
+                Channel::Print => match &pdf {
+                    Some(Ok(p)) => b = b.letter(p),
+                    Some(Err(err)) => b = b.problem(Channel::Print, err.to_string()),
+                    None => {}
+                },
+            }
+        }
+        if archive {
+            let options = PdfOptions {
+                standard: PdfStandard::PdfA3b,
+                png_dpi: None,
+            };
+            b = b.archive(&self.pdf(doc, &options)?);
+        }
+        Ok(b.build())
+    }
+}

@@ -1,0 +1,49 @@
+//! What the print channel produces and the options it takes. Plain data,
+//! present without the `print` feature too, so messages and backends can
+//! carry PDFs made elsewhere.
+
+use crate::model::Paper;
+
+/// A PDF standard to conform to, for archive copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PdfStandard {
+    /// A tagged (accessible) PDF 1.7, no archival claim. The default.
+    #[default]
+    Tagged,
+    /// PDF/A-3b: self-contained for long-term archiving; allows attachments
+    /// such as e-invoice XML.
+    PdfA3b,
+    /// PDF/A-3b and PDF/UA-1 (universal accessibility) together.
+    PdfA3bUa1,
+}
+
+/// Options for PDF rendering.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// The standard to conform to; Typst checks conformance and fails with a
+    /// clear message when the document cannot meet it.
+    pub standard: PdfStandard,
+    /// Also render the first page as a PNG at this resolution (dots per
+    /// inch), e.g. for previews. Costs more than the PDF itself.
+    pub png_dpi: Option<f32>,
+}
+
+/// A rendered PDF. Serialized (in reports) as its size, pages and paper.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pdf {
+    /// The PDF file.
+    #[serde(serialize_with = "byte_count")]
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// The paper the document was laid out for.
+    pub paper: Paper,
+    /// The first page as a PNG, when [`PdfOptions::png_dpi`] asked for one.
+    #[serde(skip)]
+    pub png_first_page: Option<Vec<u8>>,
+}
+
+fn byte_count<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(bytes.len() as u64)
+}

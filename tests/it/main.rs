@@ -1,0 +1,15 @@
+//! vellum's integration tests, one binary: each module a concept, sharing
+//! the fixture helpers in `common` and `deliver_support`.
+
+mod common;
+mod deliver_basic;
+mod deliver_personalized;
+mod deliver_print;
+mod deliver_sms;
+mod deliver_smtp;
+mod deliver_support;
+mod design_errors;
+mod golden;
+mod hostile;
+mod pdf;
+mod personalize;
