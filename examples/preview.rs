@@ -15,12 +15,12 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use vellum::model::Date;
-use vellum::render::{EmailOptions, PdfOptions};
-use vellum::{ComposeOptions, Design, read_records};
+use vellum::{
+    Channels, ComposeOptions, Design, Outcome, Pipeline, PipelineOptions, decide, read_records,
+};
 
 struct Args {
     /// `preview explain`: print why each customer gets what they get.
@@ -125,112 +125,56 @@ fn copy_assets(brand: &Path, out: &Path) -> std::io::Result<()> {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
-    let options = ComposeOptions::today(args.today.unwrap());
     let mut all_ok = true;
     for (dir, data) in &args.jobs {
         let design = Design::load(dir).map_err(|e| e.to_string())?;
+        let options = PipelineOptions::default()
+            .channels(Channels::Design)
+            .asset_base_url("../../assets")
+            .png_dpi(110.0);
+        let options = match args.today {
+            Some(today) => options.today(today),
+            None => options,
+        };
+        let pipeline = Pipeline::new(&design, options).map_err(|e| e.to_string())?;
         let records = read_records(data).map_err(|e| e.to_string())?;
         let ddir = args.out.join(design.id());
         std::fs::create_dir_all(&ddir).map_err(|e| format!("{}: {e}", ddir.display()))?;
         copy_assets(design.brand_dir(), &args.out)
             .map_err(|e| format!("copying brand assets: {e}"))?;
-        let email_options = EmailOptions {
-            asset_base_url: Some("../../assets".to_owned()),
-        };
         let mut used = HashSet::new();
         let mut summary = Vec::new();
-        let (mut ok, mut failed) = (0, 0);
+        let mut failed = 0;
         for rec in &records {
-            let id = design.record_id(&rec.value);
-            let start = Instant::now();
-            let mut entry = json!({ "customer": id, "source": rec.source });
-            let mut errors: Vec<String> = Vec::new();
-            let folder = ddir.join(safe_dir_name(&id, &mut used));
-            match vellum::compose(&design, &rec.value, &options) {
-                Err(e) => errors.push(e.to_string()),
-                Ok(doc) => {
-                    entry["locale"] = json!(doc.locale);
-                    entry["subject"] = json!(doc.subject);
-                    let email = vellum::render::email_with(&design, &doc, &email_options);
-                    let sms = vellum::render::sms(&design, &doc);
-                    let elapsed = start.elapsed();
-                    std::fs::create_dir_all(&folder)
-                        .map_err(|e| format!("{}: {e}", folder.display()))?;
-                    let mut bytes = json!({});
-                    match email {
-                        Ok(m) => {
-                            write(&folder.join("email.html"), &m.html)?;
-                            write(&folder.join("email.txt"), &m.text)?;
-                            bytes["email_html"] = json!(m.html.len());
-                            bytes["email_text"] = json!(m.text.len());
-                        }
-                        Err(e) => errors.push(e.to_string()),
-                    }
-                    match sms {
-                        Ok(s) => {
-                            write(&folder.join("sms.txt"), &s.text)?;
-                            entry["sms"] = json!({ "encoding": s.encoding, "segments": s.segments, "units": s.units });
-                            bytes["sms"] = json!(s.text.len());
-                        }
-                        Err(e) => errors.push(e.to_string()),
-                    }
-                    let pdf_start = Instant::now();
-                    match vellum::render::PrintEngine::new(&design)
-                        .unwrap()
-                        .render_with(
-                            &doc,
-                            &PdfOptions {
-                                png_dpi: Some(110.0),
-                                ..Default::default()
-                            },
-                        ) {
-                        Ok(pdf) => {
-                            std::fs::write(folder.join("letter.pdf"), &pdf.bytes)
-                                .map_err(|e| format!("{}: {e}", folder.display()))?;
-                            if let Some(png) = &pdf.png_first_page {
-                                std::fs::write(folder.join("page-1.png"), png)
-                                    .map_err(|e| format!("{}: {e}", folder.display()))?;
-                            }
-                            entry["pages"] = json!(pdf.pages);
-                            entry["pdf_bytes"] = json!(pdf.bytes.len());
-                            entry["pdf_ms"] =
-                                json!((pdf_start.elapsed().as_secs_f64() * 1e6).round() / 1e3);
-                            bytes["pdf"] = json!(pdf.bytes.len());
-                        }
-                        Err(e) => errors.push(e.to_string()),
-                    }
-                    entry["bytes"] = bytes;
-                    entry["render_ms"] = json!((elapsed.as_secs_f64() * 1e6).round() / 1e3);
-                    entry["warnings"] = json!(doc.warnings);
-                    entry["plan"] = json!(doc.plan);
-                    entry["decisions"] = json!(doc.decisions);
-                }
+            let outcome = pipeline.run(&rec.value);
+            if outcome.document.is_some() {
+                write_outputs(
+                    &outcome,
+                    &ddir.join(safe_dir_name(&outcome.record, &mut used)),
+                )?;
             }
-            if errors.is_empty() {
-                ok += 1;
-                entry["error"] = Value::Null;
-            } else {
+            if !outcome.is_ok() {
                 failed += 1;
-                for e in &errors {
-                    eprintln!("{}: {e}", rec.source);
+                for f in outcome.failures() {
+                    eprintln!("{}: {}", rec.source, f.message);
                 }
-                entry["error"] = json!(errors.join("; "));
             }
-            summary.push(entry);
+            summary.push(json!({ "source": rec.source, "outcome": outcome }));
         }
         let text = serde_json::to_string_pretty(&json!({
             "design": design.id(),
             "version": design.manifest().version,
             "records": records.len(),
-            "rendered": ok,
+            "rendered": records.len() - failed,
             "failed": failed,
             "customers": summary,
         }))
         .map_err(|e| e.to_string())?;
-        write(&ddir.join("summary.json"), &text)?;
+        write(&ddir.join("summary.json"), text.as_bytes())?;
         eprintln!(
-            "{}: {ok} rendered, {failed} failed -> {}",
+            "{}: {} rendered, {failed} failed -> {}",
             design.id(),
+            records.len() - failed,
             ddir.display()
         );
         all_ok &= failed == 0;
@@ -238,78 +182,47 @@ fn run(args: &Args) -> Result<bool, String> {
     Ok(all_ok)
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+/// A customer's files: each channel that rendered.
+fn write_outputs(outcome: &Outcome, folder: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    if let Some(m) = outcome.email() {
+        write(&folder.join("email.html"), m.html.as_bytes())?;
+        write(&folder.join("email.txt"), m.text.as_bytes())?;
+    }
+    if let Some(s) = outcome.sms() {
+        write(&folder.join("sms.txt"), s.text.as_bytes())?;
+    }
+    if let Some(pdf) = outcome.pdf() {
+        write(&folder.join("letter.pdf"), &pdf.bytes)?;
+        if let Some(png) = &pdf.png_first_page {
+            write(&folder.join("page-1.png"), png)?;
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `preview explain`: for each customer, which rules fired, which variant and
 /// offer were chosen and why others were not, the locale, and the channel plan.
 fn explain(args: &Args) -> Result<bool, String> {
-    let options = ComposeOptions::today(args.today.unwrap());
+    let mut options = ComposeOptions::default();
+    options.today = args.today;
     let mut all_ok = true;
     for (dir, data) in &args.jobs {
         let design = Design::load(dir).map_err(|e| e.to_string())?;
         for rec in read_records(data).map_err(|e| e.to_string())? {
             let id = design.record_id(&rec.value);
             println!("== {} {id} ({})", design.id(), rec.source);
-            let d = match vellum::decide(&design, &rec.value, &options) {
-                Ok(d) => d,
+            match decide(&design, &rec.value, &options) {
+                Ok(d) => println!("{d}"),
                 Err(e) => {
                     eprintln!("{}: {e}", rec.source);
                     all_ok = false;
-                    continue;
-                }
-            };
-            let wanted = d.locale.wanted.as_deref().unwrap_or("(none)");
-            println!(
-                "locale:   {} (wanted {wanted}: {})",
-                d.locale.chosen, d.locale.reason
-            );
-            for r in &d.rules {
-                println!(
-                    "rule:     {} {}  [{}]",
-                    if r.fired { "FIRED   " } else { "not fired" },
-                    r.name,
-                    r.expression
-                );
-            }
-            for v in &d.variants {
-                println!(
-                    "variant:  {} = {} (bucket {} of 100)",
-                    v.group, v.chosen, v.bucket
-                );
-            }
-            for o in &d.offers {
-                println!(
-                    "offer:    slot {}: {}",
-                    o.slot,
-                    o.chosen.as_deref().unwrap_or("(none)")
-                );
-                for c in &o.considered {
-                    println!(
-                        "            {} (priority {}): {}",
-                        c.offer, c.priority, c.reason
-                    );
                 }
             }
-            let plan: Vec<&str> = d.plan.iter().map(|c| c.name()).collect();
-            println!(
-                "plan:     {}",
-                if plan.is_empty() {
-                    "(no channel!)".to_owned()
-                } else {
-                    plan.join(" -> ")
-                }
-            );
-            for c in &d.channels {
-                println!(
-                    "            {} {}: {}",
-                    if c.kept { "keep" } else { "drop" },
-                    c.channel,
-                    c.reason
-                );
-            }
-            println!();
         }
     }
     Ok(all_ok)

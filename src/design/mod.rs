@@ -5,6 +5,8 @@
 
 pub(crate) mod body;
 pub(crate) mod fields;
+#[cfg(feature = "frame-check")]
+mod frame;
 pub(crate) mod messages;
 pub(crate) mod offers;
 pub(crate) mod rules;
@@ -611,6 +613,10 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     }
 
     let shell = Shell::load(&brand_dir, &bshown, &brand, &localized, diags);
+    #[cfg(feature = "frame-check")]
+    if channels.contains(&Channel::Print) {
+        frame::check((dir, dshown), (&brand_dir, &bshown), diags);
+    }
 
     let manifest = Manifest {
         id,

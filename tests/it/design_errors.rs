@@ -34,3 +34,25 @@ fn shipped_designs_load_without_problems() {
         common::design(name);
     }
 }
+
+#[test]
+fn a_broken_print_frame_is_a_design_error_with_its_place() {
+    let err = Design::load("tests/designs/broken-frame").unwrap_err();
+    let ErrorKind::Design { diagnostics, .. } = err.kind() else {
+        panic!("{err}")
+    };
+    let frame: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.place.file == "tests/designs/broken-frame/print.typ")
+        .collect();
+    assert!(!frame.is_empty(), "no frame diagnostic in:\n{err}");
+    assert_eq!(frame[0].place.line, 3, "{err}");
+    assert!(frame[0].message.starts_with("print frame: "), "{err}");
+    // The brand's own frame, used by every shipped design, parses cleanly.
+    assert!(
+        !diagnostics
+            .iter()
+            .any(|d| d.place.file.starts_with("templates/brand")),
+        "{err}"
+    );
+}
