@@ -27,21 +27,21 @@
 //! goes up):
 //!
 //! ```text
-//! pipeline                       one record through every stage; the outcome
-//!   deliver                      backends, dispatcher (retries, fallback, respect)
-//!     ledger                     durable record of every attempt (SQLite)
-//!       message                  envelopes, idempotency keys, MIME
-//!         render                 email, text, SMS, PDF (Typst): pure functions
-//!           compose              Design + record + decisions -> Document
-//!             personalize        rules evaluated -> Decisions; the channel plan
-//!               design           loading and checking: manifest, fields, templates,
-//!                                rules, messages, body, brand, email shell
-//!                 locale         numbers, money, dates per locale
-//!                   escape       escaping per medium
-//!                     error      Error, ErrorKind
-//!                       model    Channel, Place, Diagnostic, Date, Document, Decisions,
+//! batch                          records from files (JSON, JSON Lines, folders of them)
+//!   pipeline                     one record through every stage; the outcome
+//!     deliver                    backends, dispatcher (retries, fallback, respect)
+//!       ledger                   durable record of every attempt (SQLite)
+//!         message                envelopes, idempotency keys, MIME
+//!           render               email, text, SMS, PDF (Typst): pure functions
+//!             compose            Design + record + decisions -> Document
+//!               personalize      rules evaluated -> Decisions; the channel plan
+//!                 design         loading and checking: manifest, fields, templates,
+//!                                rules, messages, body, brand, email shell, print frame
+//!                   locale       numbers, money, dates per locale
+//!                     escape     escaping per medium
+//!                       error    Error, ErrorKind
+//!                         model  Channel, Place, Diagnostic, Date, Document, Decisions,
 //!                                DeliveryError, Receipt: the shared vocabulary
-//! batch                          (beside the stages) reading records from files
 //! ```
 //!
 //! A design is a folder of text files (see `templates/README.md`): a manifest,

@@ -92,7 +92,7 @@ pub struct FrequencyCap {
     pub marketing_only: bool,
 }
 
-/// What the dispatcher respects (DESIGN.md invariant 7).
+/// What the dispatcher respects.
 #[derive(Debug, Clone, Default)]
 pub struct Respect {
     /// No SMS in these local hours.

@@ -1,5 +1,5 @@
 //! Delivery: backends behind one small trait, and the [`Dispatcher`] that
-//! sends each communication effectively once (DESIGN.md invariant 6):
+//! sends each communication effectively once:
 //! ledger first, then the backend, retries with backoff for transient
 //! failures, fallback along the customer's channel plan for permanent ones,
 //! and a report of what could not be delivered, with every attempt's reason.

@@ -11,7 +11,8 @@ use crate::model::ErrorClass;
 /// of results, then with its default. Like lettre's `StubTransport`.
 ///
 /// ```
-/// use vellum::deliver::{StubTransport, ErrorClass};
+/// use vellum::deliver::StubTransport;
+/// use vellum::model::ErrorClass;
 ///
 /// let ok = StubTransport::new_ok();
 /// let flaky = StubTransport::new_ok().then_fail(ErrorClass::Transient, 2); // two 4xx, then ok

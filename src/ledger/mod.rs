@@ -6,8 +6,8 @@
 //! the ledger: a message already delivered is never sent again; a message
 //! still `in_flight` was interrupted between "recorded" and "confirmed", so
 //! it is sent again with the same `Message-ID` and counted as possibly
-//! duplicated. That is the one window no sender can close (DESIGN.md
-//! invariant 6): lost = 0, duplicates ≤ messages in flight at the crash.
+//! duplicated. That is the one window no sender can close: lost = 0,
+//! duplicates ≤ messages in flight at the crash.
 //!
 //! The ledger holds ids and outcomes, never addresses or content.
 

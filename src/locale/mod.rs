@@ -242,8 +242,6 @@ pub(crate) fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Today's date in UTC from the system clock (the default clock).
-
 #[cfg(test)]
 mod tests {
     use super::*;

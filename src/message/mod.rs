@@ -46,8 +46,8 @@ pub struct Sender {
 /// ```no_run
 /// # fn main() -> Result<(), vellum::Error> {
 /// let key = std::fs::read_to_string("dkim-ed25519.key").unwrap();
-/// let mut options = vellum::MessageOptions::new("2026-11", "Northwind Energy", "billing@northwind.example");
-/// options.dkim = Some(vellum::Dkim::ed25519("mail2026", "northwind.example", key.trim())?);
+/// let mut options = vellum::deliver::MessageOptions::new("2026-11", "Northwind Energy", "billing@northwind.example");
+/// options.dkim = Some(vellum::deliver::Dkim::ed25519("mail2026", "northwind.example", key.trim())?);
 /// # Ok(()) }
 /// ```
 #[cfg(feature = "dkim")]

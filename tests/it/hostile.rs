@@ -183,8 +183,8 @@ fn hostile_strings_in_every_string_field_stay_text() {
 fn visible_in_email(d: &vellum::Design, record: &Value, path: &str) -> bool {
     let mut r = record.clone();
     set_path(&mut r, path, &json!("Zq7Marker"));
-    let doc = vellum::compose(&d, &r, &options()).unwrap();
-    vellum::render::email(&d, &doc)
+    let doc = vellum::compose(d, &r, &options()).unwrap();
+    vellum::render::email(d, &doc)
         .unwrap()
         .text
         .contains("Zq7Marker")

@@ -103,8 +103,8 @@ fn pdftotext(path: &Path, pages: Option<(usize, usize)>) -> String {
 
 fn render(design_id: &str, record: &Value) -> (Document, vellum::render::Pdf) {
     let d = design(design_id);
-    let doc = vellum::compose(&d, record, &options()).unwrap_or_else(|e| panic!("{e}"));
-    let pdf = vellum::render::PrintEngine::new(&d)
+    let doc = vellum::compose(d, record, &options()).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = vellum::render::PrintEngine::new(d)
         .unwrap()
         .render(&doc)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -509,8 +509,8 @@ fn characters_without_a_glyph_are_an_error_naming_them() {
     let d = design("welcome");
     let mut record = samples("welcome").remove(0).1;
     record["customer"]["name"] = Value::from("Anna \u{13000} Nilsson");
-    let doc = vellum::compose(&d, &record, &options()).unwrap();
-    let err = vellum::render::PrintEngine::new(&d)
+    let doc = vellum::compose(d, &record, &options()).unwrap();
+    let err = vellum::render::PrintEngine::new(d)
         .unwrap()
         .render(&doc)
         .unwrap_err()
@@ -524,9 +524,9 @@ fn characters_without_a_glyph_are_an_error_naming_them() {
 #[test]
 fn archive_standards_and_preview_png() {
     let d = design("bill");
-    let doc = vellum::compose(&d, &samples("bill").remove(0).1, &options()).unwrap();
+    let doc = vellum::compose(d, &samples("bill").remove(0).1, &options()).unwrap();
     for standard in [PdfStandard::PdfA3b, PdfStandard::PdfA3bUa1] {
-        let pdf = vellum::render::PrintEngine::new(&d)
+        let pdf = vellum::render::PrintEngine::new(d)
             .unwrap()
             .render_with(
                 &doc,
@@ -548,7 +548,7 @@ fn archive_standards_and_preview_png() {
         let (ok, out) = tool("qpdf", &["--check", path.to_str().unwrap()]);
         assert!(ok, "{out}");
     }
-    let pdf = vellum::render::PrintEngine::new(&d)
+    let pdf = vellum::render::PrintEngine::new(d)
         .unwrap()
         .render_with(
             &doc,

@@ -11,12 +11,12 @@ use vellum::{Design, ErrorKind};
 /// Every text a customer could see of a communication: email HTML and text,
 /// SMS, and the PDF's text.
 fn everything(d: &Design, record: &serde_json::Value) -> String {
-    let doc = vellum::compose(&d, record, &options()).unwrap();
-    let email = vellum::render::email(&d, &doc).unwrap();
-    let sms = vellum::render::sms(&d, &doc)
+    let doc = vellum::compose(d, record, &options()).unwrap();
+    let email = vellum::render::email(d, &doc).unwrap();
+    let sms = vellum::render::sms(d, &doc)
         .map(|s| s.text)
         .unwrap_or_default();
-    let pdf = vellum::render::PrintEngine::new(&d)
+    let pdf = vellum::render::PrintEngine::new(d)
         .unwrap()
         .render(&doc)
         .unwrap();

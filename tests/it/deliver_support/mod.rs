@@ -128,7 +128,7 @@ pub fn samples(design: &Design) -> Vec<(serde_json::Value, Document)> {
         .map(|p| {
             let v: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            let doc = vellum::compose(&design, &v, &today())
+            let doc = vellum::compose(design, &v, &today())
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (v, doc)
         })
