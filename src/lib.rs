@@ -95,7 +95,9 @@ pub mod render;
 pub use self::batch::{Record, read_records};
 pub use self::compose::{compose, compose_for};
 pub use self::design::shell::{Brand, Colors};
-pub use self::design::{Approval, Design, FieldType, Kind, Manifest};
+pub use self::design::{
+    Approval, Design, FieldType, FileLoader, Kind, Loader, Manifest, MemoryLoader,
+};
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::locale::SUPPORTED_LOCALES;
 pub use self::personalize::{ComposeOptions, decide};

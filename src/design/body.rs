@@ -123,6 +123,7 @@ pub(crate) enum Block {
 
 /// Where `{{> name}}` and images look for files.
 pub(crate) struct Folders<'a> {
+    pub loader: &'a dyn super::loader::Loader,
     pub design: &'a Path,
     pub design_shown: &'a str,
     pub brand: &'a Path,
@@ -371,7 +372,7 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             Some(f) => self.folders.brand.join(f),
             None => self.folders.design.join(src),
         };
-        if src.contains("..") || src.contains("://") || !path.is_file() {
+        if src.contains("..") || src.contains("://") || !self.folders.loader.is_file(&path) {
             self.diags.push(
                 Diagnostic::new(place, format!("image `{src}` not found")).hint(
                     "images are files in the design folder, or `brand:name` in the brand folder",
@@ -424,7 +425,7 @@ impl<'a, 'b> BodyParser<'a, 'b> {
             ),
         ];
         for (path, shown) in candidates {
-            if let Ok(text) = std::fs::read_to_string(&path) {
+            if let Ok(text) = self.folders.loader.read_to_string(&path) {
                 self.stack.push(name.to_owned());
                 let blocks = self.parse_file(&text, &shown);
                 self.stack.pop();

@@ -8,13 +8,19 @@ use std::path::Path;
 
 use typst_syntax::{DiagSpanKind, Source};
 
+use super::loader::Loader;
 use crate::model::{Diagnostic, Place};
 
 /// Checks the frame of a design that prints.
-pub(crate) fn check(design: (&Path, &str), brand: (&Path, &str), diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    loader: &dyn Loader,
+    design: (&Path, &str),
+    brand: (&Path, &str),
+    diags: &mut Vec<Diagnostic>,
+) {
     let has_frame = [design, brand]
         .iter()
-        .any(|(dir, _)| dir.join("print.typ").is_file());
+        .any(|(dir, _)| loader.is_file(&dir.join("print.typ")));
     if !has_frame {
         diags.push(
             Diagnostic::new(
@@ -28,31 +34,28 @@ pub(crate) fn check(design: (&Path, &str), brand: (&Path, &str), diags: &mut Vec
         );
     }
     for (dir, shown) in [design, brand] {
-        check_folder(dir, shown, diags);
+        check_folder(loader, dir, shown, diags);
     }
 }
 
 /// Parses every `.typ` file under `dir` (sample customers and hidden files
 /// aside, as the print sandbox serves them).
-fn check_folder(dir: &Path, shown: &str, diags: &mut Vec<Diagnostic>) {
+fn check_folder(loader: &dyn Loader, dir: &Path, shown: &str, diags: &mut Vec<Diagnostic>) {
     let mut stack = vec![(dir.to_path_buf(), shown.to_owned())];
     while let Some((dir, shown)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        let Ok(entries) = loader.list(&dir) else {
             continue;
         };
-        let mut entries: Vec<_> = entries.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name().to_string_lossy().into_owned();
+        for (name, is_dir) in entries {
             if name.starts_with('.') || name == "samples" {
                 continue;
             }
-            let path = e.path();
+            let path = dir.join(&name);
             let file = format!("{shown}/{name}");
-            if path.is_dir() {
+            if is_dir {
                 stack.push((path, file));
             } else if name.ends_with(".typ") {
-                match std::fs::read_to_string(&path) {
+                match loader.read_to_string(&path) {
                     Ok(text) => diags.extend(syntax_errors(&text, &file)),
                     Err(err) => diags.push(Diagnostic::new(
                         Place::new(&file, 1, 1),

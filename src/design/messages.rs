@@ -11,6 +11,7 @@ use fluent_syntax::ast;
 
 use fluent_bundle::FluentArgs;
 
+use super::loader::Loader;
 use crate::locale::Formats;
 use crate::model::{Diagnostic, Place};
 
@@ -37,11 +38,12 @@ pub(crate) type Bundle = FluentBundle<Arc<FluentResource>>;
 
 /// One Fluent file, read and parsed; problems go to `diags`.
 fn load_ftl(
+    loader: &dyn Loader,
     path: &Path,
     shown: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Arc<FluentResource>, HashMap<String, MessageInfo>)> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match loader.read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
             diags.push(Diagnostic::new(
@@ -126,6 +128,7 @@ impl Messages {
     /// Loads `locales/<tag>.ftl` of the design and of the brand for every
     /// locale, returning the index for checks and a [`Localized`] per locale.
     pub(crate) fn load(
+        loader: &dyn Loader,
         design_dir: &Path,
         design_shown: &str,
         brand_dir: &Path,
@@ -140,13 +143,14 @@ impl Messages {
             let file = format!("{design_shown}/locales/{tag}.ftl");
             let brand_file = format!("{brand_shown}/locales/{tag}.ftl");
             let design = load_ftl(
+                loader,
                 &design_dir.join("locales").join(format!("{tag}.ftl")),
                 &file,
                 diags,
             );
             let brand_path = brand_dir.join("locales").join(format!("{tag}.ftl"));
-            let brand = if brand_path.exists() {
-                load_ftl(&brand_path, &brand_file, diags)
+            let brand = if loader.is_file(&brand_path) {
+                load_ftl(loader, &brand_path, &brand_file, diags)
             } else {
                 None
             };
@@ -173,11 +177,11 @@ impl Messages {
             // Further libraries (the offers), after the design and the brand.
             for (dir, shown) in extra {
                 let path = dir.join("locales").join(format!("{tag}.ftl"));
-                if !path.exists() {
+                if !loader.is_file(&path) {
                     continue;
                 }
                 if let Some((res, lib_ids)) =
-                    load_ftl(&path, &format!("{shown}/locales/{tag}.ftl"), diags)
+                    load_ftl(loader, &path, &format!("{shown}/locales/{tag}.ftl"), diags)
                 {
                     let _ = bundle.add_resource(res);
                     for (k, v) in lib_ids {

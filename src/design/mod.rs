@@ -5,6 +5,7 @@
 
 pub(crate) mod body;
 pub(crate) mod fields;
+pub(crate) mod loader;
 #[cfg(feature = "frame-check")]
 mod frame;
 pub(crate) mod messages;
@@ -14,12 +15,14 @@ pub(crate) mod shell;
 pub(crate) mod template;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use self::body::{Block, BodyParser, Folders};
 use self::fields::Fields;
+pub use self::loader::{FileLoader, Loader, MemoryLoader};
 pub use self::fields::{FieldType, Kind};
 use self::messages::{Localized, Messages, line_col};
 use self::shell::{Brand, Shell};
@@ -187,6 +190,9 @@ pub struct Design {
     pub(crate) offers: Vec<offers::Offer>,
     /// Offer slots of the body.
     pub(crate) slots: Vec<String>,
+    /// Where the design's files came from (the print engine reads the
+    /// frame's files through it too).
+    pub(crate) loader: Arc<dyn Loader>,
 }
 
 fn shown(p: &Path) -> String {
@@ -200,10 +206,18 @@ impl Design {
     /// Loads the design in folder `dir`, with its brand (by default `../brand`).
     /// Every problem found is returned at once in [`ErrorKind::Design`].
     pub fn load(dir: impl AsRef<Path>) -> Result<Design> {
+        Design::load_with(dir, FileLoader)
+    }
+
+    /// Loads the design in folder `dir` with its files read through
+    /// `loader` (files in memory, a database...), as [`Design::load`] does
+    /// from disk.
+    pub fn load_with(dir: impl AsRef<Path>, loader: impl Loader + 'static) -> Result<Design> {
         let dir = dir.as_ref();
         let dshown = shown(dir);
         let mut diags = Vec::new();
-        let design = load_inner(dir, &dshown, &mut diags);
+        let loader: Arc<dyn Loader> = Arc::new(loader);
+        let design = load_inner(&loader, dir, &dshown, &mut diags);
         diags.sort_by(|a, b| {
             (&a.place.file, a.place.line, a.place.column).cmp(&(
                 &b.place.file,
@@ -249,6 +263,11 @@ impl Design {
         &self.brand_dir
     }
 
+    /// Where the design's files come from.
+    pub fn loader(&self) -> &dyn Loader {
+        &*self.loader
+    }
+
     /// The declared type of a field path, e.g. `items.amount`.
     pub fn field(&self, path: &str) -> Option<FieldType> {
         self.fields.get(path)
@@ -288,9 +307,15 @@ fn string_start(file: &str, text: &str, span: std::ops::Range<usize>) -> Place {
     place_of_span(file, text, span.start + skip..span.end)
 }
 
-fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<Design> {
+fn load_inner(
+    loader: &Arc<dyn Loader>,
+    dir: &Path,
+    dshown: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Design> {
+    let files: &dyn Loader = &**loader;
     let mfile = format!("{dshown}/design.toml");
-    let text = match std::fs::read_to_string(dir.join("design.toml")) {
+    let text = match files.read_to_string(&dir.join("design.toml")) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
@@ -395,7 +420,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let brand_dir = dir.join(&brand_rel);
     let bshown = shown(&Path::new(dshown).join(&brand_rel));
     let bshown = normalize(&bshown);
-    let brand = Brand::load(&brand_dir, &bshown, diags);
+    let brand = Brand::load(files, &brand_dir, &bshown, diags);
 
     let offers_rel = m
         .offers
@@ -405,6 +430,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let offers_dir = dir.join(&offers_rel);
     let offers_shown = normalize(&shown(&Path::new(dshown).join(&offers_rel)));
     let (messages, localized) = Messages::load(
+        files,
         dir,
         dshown,
         &brand_dir,
@@ -552,7 +578,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
 
     // Body.
     let bfile = format!("{dshown}/body.md");
-    let body_text = match std::fs::read_to_string(dir.join("body.md")) {
+    let body_text = match files.read_to_string(&dir.join("body.md")) {
         Ok(t) => t,
         Err(e) => {
             diags.push(Diagnostic::new(
@@ -563,6 +589,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         }
     };
     let folders = Folders {
+        loader: files,
         design: dir,
         design_shown: dshown,
         brand: &brand_dir,
@@ -575,6 +602,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     let mut rules = std::mem::take(&mut parser.rules);
     let slots = std::mem::take(&mut parser.slots);
     let offers = offers::load(
+        files,
         &offers_dir,
         &offers_shown,
         &slots,
@@ -612,10 +640,10 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         );
     }
 
-    let shell = Shell::load(&brand_dir, &bshown, &brand, &localized, diags);
+    let shell = Shell::load(files, &brand_dir, &bshown, &brand, &localized, diags);
     #[cfg(feature = "frame-check")]
     if channels.contains(&Channel::Print) {
-        frame::check((dir, dshown), (&brand_dir, &bshown), diags);
+        frame::check(files, (dir, dshown), (&brand_dir, &bshown), diags);
     }
 
     let manifest = Manifest {
@@ -659,6 +687,7 @@ fn load_inner(dir: &Path, dshown: &str, diags: &mut Vec<Diagnostic>) -> Option<D
         variants,
         offers,
         slots,
+        loader: loader.clone(),
     })
 }
 

@@ -52,6 +52,7 @@ pub(crate) struct Offer {
 /// Loads the offers that can fill one of `slots`, compiling their rules
 /// against the design's fields (appended to `rules`).
 pub(crate) fn load(
+    loader: &dyn super::loader::Loader,
     dir: &Path,
     shown: &str,
     slots: &[String],
@@ -63,7 +64,7 @@ pub(crate) fn load(
         return Vec::new();
     }
     let file = format!("{shown}/offers.toml");
-    let text = match std::fs::read_to_string(dir.join("offers.toml")) {
+    let text = match loader.read_to_string(&dir.join("offers.toml")) {
         Ok(t) => t,
         Err(e) => {
             diags.push(Diagnostic::new(

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::messages::Localized;
+use super::loader::Loader;
 use super::messages::line_col;
 use crate::escape::html;
 use crate::model::{Diagnostic, Place};
@@ -80,9 +81,14 @@ pub struct Brand {
 }
 
 impl Brand {
-    pub(crate) fn load(dir: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<Brand> {
+    pub(crate) fn load(
+        loader: &dyn Loader,
+        dir: &Path,
+        shown: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Brand> {
         let file = format!("{shown}/brand.toml");
-        let text = match std::fs::read_to_string(dir.join("brand.toml")) {
+        let text = match loader.read_to_string(&dir.join("brand.toml")) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(
@@ -97,7 +103,7 @@ impl Brand {
         };
         match toml::from_str::<Brand>(&text) {
             Ok(b) => {
-                if !dir.join(&b.logo).is_file() {
+                if !loader.is_file(&dir.join(&b.logo)) {
                     diags.push(Diagnostic::new(
                         Place::new(&file, 1, 1),
                         format!("logo file `{}` not found in the brand folder", b.logo),
@@ -143,6 +149,7 @@ pub(crate) struct Shell {
 
 impl Shell {
     pub(crate) fn load(
+        loader: &dyn Loader,
         dir: &Path,
         shown: &str,
         brand: &Option<Brand>,
@@ -150,7 +157,7 @@ impl Shell {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Shell> {
         let file = format!("{shown}/email-shell.html");
-        let text = match std::fs::read_to_string(dir.join("email-shell.html")) {
+        let text = match loader.read_to_string(&dir.join("email-shell.html")) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(Diagnostic::new(

@@ -56,3 +56,32 @@ fn a_broken_print_frame_is_a_design_error_with_its_place() {
         "{err}"
     );
 }
+
+#[test]
+fn a_design_loads_from_memory_as_from_disk() {
+    // No temporary folder: the files live in a MemoryLoader, edited there.
+    let mut files = vellum::MemoryLoader::from_dir("templates").unwrap();
+    let body = String::from_utf8(files.get("templates/bill/body.md").unwrap().to_vec()).unwrap();
+    files.insert("templates/bill/body.md", format!("{body}\n::: nosuch\n:::\n"));
+    let err = Design::load_with("templates/bill", files.clone()).unwrap_err();
+    let lines = body.lines().count() as u32;
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.place.file, "templates/bill/body.md", "{err}");
+    assert_eq!(d.place.line, lines + 2, "{err}");
+
+    // Unchanged, it renders the same PDF as the design read from disk: the
+    // print engine reads the frame's files through the loader as well.
+    files.insert("templates/bill/body.md", body);
+    let memory = Design::load_with("templates/bill", files).unwrap();
+    let disk = common::design("bill");
+    let (_, record) = common::samples("bill").remove(0);
+    let pdf = |d: &Design| {
+        let doc = vellum::compose(d, &record, &common::options()).unwrap();
+        vellum::render::PrintEngine::new(d)
+            .unwrap()
+            .render(&doc)
+            .unwrap()
+            .bytes
+    };
+    assert!(pdf(&memory) == pdf(&disk));
+}

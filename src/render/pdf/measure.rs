@@ -201,7 +201,9 @@ mod tests {
 "#,
             )
             .unwrap();
-            let engine = super::super::world::Engine::load(&dir, "t", &dir, "t").unwrap();
+            let engine =
+                super::super::world::Engine::load(&crate::design::FileLoader, &dir, "t", &dir, "t")
+                    .unwrap();
             let world = super::super::world::DocWorld {
                 engine: &engine,
                 data: typst::foundations::Bytes::new(serde_json::to_vec(&data).unwrap()),

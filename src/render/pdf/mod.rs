@@ -74,7 +74,8 @@ impl PrintEngine {
         let brand = shown(design.brand_dir());
         let dir = shown(design.dir());
         let mut engine =
-            Engine::load(design.brand_dir(), &brand, design.dir(), &dir).map_err(fail)?;
+            Engine::load(design.loader(), design.brand_dir(), &brand, design.dir(), &dir)
+                .map_err(fail)?;
         engine.frame = view::prepare(design).map_err(fail)?;
         Ok(PrintEngine {
             engine,

@@ -18,6 +18,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::design::Loader;
+
 /// The fonts every PDF may use, embedded in the library so that output is
 /// the same on every machine (see `fonts/README.md`).
 static FONT_FILES: [&[u8]; 6] = [
@@ -95,6 +97,7 @@ impl Engine {
     /// the main program is the design's own `print.typ` when it has one,
     /// otherwise the brand's.
     pub(crate) fn load(
+        loader: &dyn Loader,
         brand_dir: &Path,
         brand_shown: &str,
         design_dir: &Path,
@@ -108,8 +111,8 @@ impl Engine {
             mounts: Vec::new(),
             frame: Default::default(),
         };
-        engine.mount(brand_dir, "/brand", brand_shown)?;
-        engine.mount(design_dir, "/design", design_shown)?;
+        engine.mount(loader, brand_dir, "/brand", brand_shown)?;
+        engine.mount(loader, design_dir, "/design", design_shown)?;
         let main = ["/design/print.typ", "/brand/print.typ"]
             .into_iter()
             .find_map(|p| {
@@ -129,24 +132,27 @@ impl Engine {
         Ok(engine)
     }
 
-    fn mount(&mut self, dir: &Path, at: &str, shown: &str) -> Result<(), String> {
+    fn mount(
+        &mut self,
+        loader: &dyn Loader,
+        dir: &Path,
+        at: &str,
+        shown: &str,
+    ) -> Result<(), String> {
         self.mounts.push((at.to_owned(), shown.to_owned()));
         let mut stack = vec![(dir.to_path_buf(), at.to_owned())];
         while let Some((dir, vdir)) = stack.pop() {
-            let entries = std::fs::read_dir(&dir)
+            let entries = loader
+                .list(&dir)
                 .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-            for e in entries.flatten() {
-                let path = e.path();
-                let name = e.file_name().to_string_lossy().into_owned();
+            for (name, is_dir) in entries {
                 // Sample customers and hidden files are not the frame's business.
                 if name.starts_with('.') || name == "samples" {
                     continue;
                 }
-                let Ok(meta) = std::fs::metadata(&path) else {
-                    continue;
-                };
+                let path = dir.join(&name);
                 let vpath = format!("{vdir}/{name}");
-                if meta.is_dir() {
+                if is_dir {
                     // The brand folder of a design lives next to it, never inside.
                     stack.push((path, vpath));
                     continue;
@@ -156,24 +162,34 @@ impl Engine {
                     .and_then(|e| e.to_str())
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                if !SERVED.contains(&ext.as_str()) || meta.len() > MAX_FILE {
+                if !SERVED.contains(&ext.as_str()) {
                     continue;
                 }
                 let Some(id) = project_id(&vpath) else {
                     continue;
                 };
-                let bytes = std::fs::read(&path)
+                let bytes = loader
+                    .read(&path)
                     .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                if ext == "typ" {
-                    let text = String::from_utf8(bytes)
-                        .map_err(|_| format!("`{}` is not UTF-8", path.display()))?;
-                    let source = Source::new(id, text);
-                    self.files.insert(id, Bytes::from_string(source.clone()));
-                    self.sources.insert(id, source);
-                } else {
-                    self.files.insert(id, Bytes::new(bytes));
+                if bytes.len() as u64 > MAX_FILE {
+                    continue;
                 }
+                self.add(id, &ext, bytes, &path)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Adds one file: a Typst source is parsed once, here.
+    fn add(&mut self, id: FileId, ext: &str, bytes: Vec<u8>, path: &Path) -> Result<(), String> {
+        if ext == "typ" {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("`{}` is not UTF-8", path.display()))?;
+            let source = Source::new(id, text);
+            self.files.insert(id, Bytes::from_string(source.clone()));
+            self.sources.insert(id, source);
+        } else {
+            self.files.insert(id, Bytes::new(bytes));
         }
         Ok(())
     }
