@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use serde_json::json;
 use vellum::model::Date;
 use vellum::{
-    Channels, ComposeOptions, Design, Outcome, Pipeline, PipelineOptions, decide, read_records,
+    Channels, ComposeOptions, Design, Outcome, Pipeline, PipelineOptions, batch::read_records, decide,
 };
 
 struct Args {

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use vellum::deliver::{Audience, DirTransport, Job, SmtpOptions, SmtpTls, SmtpTransport};
 use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
 use vellum::model::{Channel, Date};
-use vellum::{ComposeOptions, Design, read_records};
+use vellum::batch::read_records;
+use vellum::{ComposeOptions, Design};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -78,7 +78,7 @@
 //!   (see [`deliver`]).
 #![deny(missing_docs)]
 
-mod batch;
+pub mod batch;
 mod compose;
 pub mod deliver;
 mod design;
@@ -92,7 +92,6 @@ mod personalize;
 mod pipeline;
 pub mod render;
 
-pub use self::batch::{Record, read_records};
 pub use self::compose::{compose, compose_for};
 pub use self::design::shell::{Brand, Colors};
 pub use self::design::{

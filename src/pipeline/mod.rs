@@ -134,9 +134,13 @@ impl<'d> Pipeline<'d> {
     pub fn run(&self, record: &Value) -> Outcome {
         let start = Instant::now();
         let mut outcome = Outcome::new(self.design.record_id(record));
-        let Some(doc) = self.document(record, &mut outcome) else {
-            outcome.timings.total_us = micros(start);
-            return outcome;
+        let doc = match self.stages(record, &mut outcome.timings) {
+            Ok(doc) => doc,
+            Err(failure) => {
+                outcome.failure = Some(failure);
+                outcome.timings.total_us = micros(start);
+                return outcome;
+            }
         };
         let channels: Vec<Channel> = match self.options.channels {
             Channels::Plan => doc.plan.clone(),
@@ -153,23 +157,28 @@ impl<'d> Pipeline<'d> {
         outcome
     }
 
-    /// Validates, decides and composes; a failure goes into the outcome.
-    fn document(&self, record: &Value, outcome: &mut Outcome) -> Option<Document> {
+    /// Validates, decides and composes one record: its Document, or the
+    /// stage that failed and why.
+    pub fn document(&self, record: &Value) -> std::result::Result<Document, Failure> {
+        self.stages(record, &mut Timings::default())
+    }
+
+    fn stages(
+        &self,
+        record: &Value,
+        timings: &mut Timings,
+    ) -> std::result::Result<Document, Failure> {
         let t = Instant::now();
         let prepared = personalize::prepare(self.design, record, &self.options.compose)
-            .map_err(|e| outcome.fail(Stage::Validate, None, &e))
-            .ok()?;
-        let decided = personalize::decide_prepared(self.design, &prepared)
-            .map_err(|e| outcome.fail(Stage::Personalize, None, &e))
-            .ok()?;
-        outcome.timings.decide_us = micros(t);
+            .map_err(|e| Failure::new(Stage::Validate, None, &e))?;
+        let (decided, decisions) = personalize::decide_prepared(self.design, &prepared)
+            .map_err(|e| Failure::new(Stage::Personalize, None, &e))?;
+        timings.decide_us = micros(t);
         let t = Instant::now();
-        let (decided, decisions) = decided;
         let doc = compose_decided(self.design, &prepared, &decided, decisions, &[])
-            .map_err(|e| outcome.fail(Stage::Compose, None, &e))
-            .ok()?;
-        outcome.timings.compose_us = micros(t);
-        Some(doc)
+            .map_err(|e| Failure::new(Stage::Compose, None, &e))?;
+        timings.compose_us = micros(t);
+        Ok(doc)
     }
 
     /// Renders one channel of a composed document.

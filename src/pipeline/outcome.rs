@@ -143,10 +143,6 @@ impl Outcome {
         }
     }
 
-    pub(super) fn fail(&mut self, stage: Stage, channel: Option<Channel>, error: &Error) {
-        self.failure = Some(Failure::new(stage, channel, error));
-    }
-
     /// Whether every stage and every channel worked.
     pub fn is_ok(&self) -> bool {
         self.failures().next().is_none()

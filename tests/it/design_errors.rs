@@ -1,5 +1,6 @@
 //! A design's problems are all reported at load time, each with file, line,
-//! column and a hint; the messages are snapshotted.
+//! column and a hint; the messages are snapshotted, one snapshot per broken
+//! design under tests/designs (add a folder there to add a case).
 
 use crate::common;
 
@@ -19,7 +20,17 @@ fn every_problem_of_a_broken_design_is_reported_at_once() {
         assert!(d.place.line >= 1 && d.place.column >= 1, "{d}");
         assert!(d.place.file.starts_with("tests/designs/broken/"), "{d}");
     }
-    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn every_broken_design_reports_its_problems() {
+    insta::glob!("../designs", "*/design.toml", |path| {
+        // Load by the relative path, as a user would give it: messages show it.
+        let name = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let err = Design::load(format!("tests/designs/{name}")).unwrap_err();
+        assert!(!err.diagnostics().is_empty(), "{name}: {err}");
+        insta::assert_snapshot!(err.to_string());
+    });
 }
 
 #[test]

@@ -1,0 +1,150 @@
+//! The account of a run: every record read ends delivered, skipped (the
+//! ledger already has it), held (quiet hours, frequency cap) or failed, and
+//! `read = delivered + skipped + held + failed` always holds (in a dry run,
+//! `read = rendered + failed`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::Channel;
+use crate::pipeline::Stage;
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunReport {
+    /// The design's id and version.
+    pub design: String,
+    /// The design's version.
+    pub version: String,
+    /// The run key (period) of every message's idempotency key.
+    pub run_key: String,
+    /// Nothing was delivered: rendering only.
+    pub dry_run: bool,
+    /// Records read from the input (readable or not).
+    pub read: usize,
+    /// Delivered in this run, per channel.
+    pub delivered: BTreeMap<Channel, usize>,
+    /// Delivered after an interrupted attempt of an earlier run: may have
+    /// arrived twice (the one window no sender can close).
+    pub possibly_duplicated: usize,
+    /// Delivered on a later channel of the plan than the first.
+    pub fell_back: usize,
+    /// Already delivered according to the ledger: nothing sent.
+    pub skipped: usize,
+    /// Held back (quiet hours, frequency cap); a later run with the same run
+    /// key releases them.
+    pub held: usize,
+    /// Rendered, in a dry run.
+    pub rendered: usize,
+    /// Failed, with the error file listing each.
+    pub failed: usize,
+    /// Failures per stage.
+    pub failed_by_stage: BTreeMap<String, usize>,
+    /// Seconds the run took.
+    pub seconds: f64,
+}
+
+impl RunReport {
+    /// Delivered in this run, all channels.
+    pub fn delivered_total(&self) -> usize {
+        self.delivered.values().sum()
+    }
+
+    /// Whether the books balance: every record read is accounted for once.
+    pub fn balances(&self) -> bool {
+        self.read == self.delivered_total() + self.skipped + self.held + self.failed + self.rendered
+    }
+
+    /// Records per second.
+    pub fn rate(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.read as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    pub(super) fn fail(&mut self, stage: Stage) {
+        self.failed += 1;
+        *self
+            .failed_by_stage
+            .entry(stage.name().to_owned())
+            .or_default() += 1;
+    }
+}
+
+impl fmt::Display for RunReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "run {} of {} {}{}: {} records in {:.1} s ({:.0}/s)",
+            self.run_key,
+            self.design,
+            self.version,
+            if self.dry_run { " (dry run)" } else { "" },
+            self.read,
+            self.seconds,
+            self.rate()
+        )?;
+        let per_channel: Vec<String> = self
+            .delivered
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        if !self.dry_run {
+            writeln!(
+                f,
+                "  delivered {} ({}), {} after a fallback, {} possibly duplicated",
+                self.delivered_total(),
+                if per_channel.is_empty() {
+                    "none".to_owned()
+                } else {
+                    per_channel.join(", ")
+                },
+                self.fell_back,
+                self.possibly_duplicated
+            )?;
+        }
+        let stages: Vec<String> = self
+            .failed_by_stage
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        writeln!(
+            f,
+            "  skipped {}, held {}, failed {}{}",
+            self.skipped,
+            self.held,
+            self.failed,
+            if stages.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", stages.join(", "))
+            }
+        )?;
+        let ok = if self.balances() {
+            "balances"
+        } else {
+            "DOES NOT BALANCE"
+        };
+        if self.dry_run {
+            write!(
+                f,
+                "  read {} = rendered {} + failed {}: {ok}",
+                self.read, self.rendered, self.failed
+            )
+        } else {
+            write!(
+                f,
+                "  read {} = delivered {} + skipped {} + held {} + failed {}: {ok}",
+                self.read,
+                self.delivered_total(),
+                self.skipped,
+                self.held,
+                self.failed
+            )
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! A billing cycle: records streamed from a [`Source`], rendered on every
+//! core, delivered concurrently through a [`Dispatcher`], every record
+//! accounted for in a [`RunReport`] and every failure in the error file.
+//!
+//! ```text
+//! reader --(bounded)--> render workers (one per core) --(bounded)--> senders --> collector
+//! ```
+//!
+//! The queues are bounded, so a slow backend slows the run down instead of
+//! filling memory; the collector (the calling thread) counts, writes the
+//! error file and prints progress.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
+
+use super::failed::{ErrorFile, FailedRecord, OnlyFailed};
+use super::report::RunReport;
+use super::source::{Item, Record, Source};
+use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome};
+use crate::error::Result;
+use crate::model::Channel;
+use crate::pipeline::{Failure, Pipeline, Stage};
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Render workers; 0 means one per core.
+    pub workers: usize,
+    /// Deliveries in flight at once (the bound on possibly duplicated
+    /// messages after a crash).
+    pub send_concurrency: usize,
+    /// Read at most this many records.
+    pub limit: Option<usize>,
+    /// Render everything, deliver nothing.
+    pub dry_run: bool,
+    /// Write one JSON line per failed record here.
+    pub error_file: Option<PathBuf>,
+    /// Run only the records an earlier run's error file names.
+    pub only: Option<OnlyFailed>,
+    /// Print a progress line to stderr every this often (no customer data).
+    pub progress: Option<Duration>,
+    /// The messages' sender, run key and signing.
+    pub message: MessageOptions,
+}
+
+impl RunOptions {
+    /// Options for run `run_key` sending as `from_name <from_address>`.
+    pub fn new(run_key: &str, from_name: &str, from_address: &str) -> RunOptions {
+        RunOptions {
+            workers: 0,
+            send_concurrency: 4,
+            limit: None,
+            dry_run: false,
+            error_file: None,
+            only: None,
+            progress: None,
+            message: MessageOptions::new(run_key, from_name, from_address),
+        }
+    }
+}
+
+/// A run of one design over a source of records.
+pub struct Run<'a> {
+    pipeline: &'a Pipeline<'a>,
+    dispatcher: Option<&'a Dispatcher>,
+    options: RunOptions,
+}
+
+/// What one record came to.
+enum Done {
+    Delivered {
+        channel: Channel,
+        possibly_duplicated: bool,
+        fell_back: bool,
+    },
+    Skipped,
+    Held,
+    Rendered,
+    Failed(Box<FailedRecord>),
+    /// Not one of the records asked for (`only`): not part of the run.
+    NotSelected,
+}
+
+/// A composed record on its way to a sender.
+struct ToSend {
+    communication: Communication,
+    audience: Audience,
+    source: String,
+}
+
+impl<'a> Run<'a> {
+    /// A run through `pipeline`, delivering with `dispatcher` (`None` only
+    /// for a dry run).
+    pub fn new(
+        pipeline: &'a Pipeline<'a>,
+        dispatcher: Option<&'a Dispatcher>,
+        options: RunOptions,
+    ) -> Run<'a> {
+        Run {
+            pipeline,
+            dispatcher,
+            options,
+        }
+    }
+
+    /// Runs every record of `source`. Fails only when the run cannot start
+    /// (the input or the error file cannot be opened); every record's own
+    /// failure is in the report and the error file.
+    pub fn execute(&self, source: Source) -> Result<RunReport> {
+        let start = Instant::now();
+        let mut errors = ErrorFile::create(self.options.error_file.as_deref())?;
+        let design = self.pipeline.design();
+        let mut report = RunReport {
+            design: design.id().to_owned(),
+            version: design.manifest().version.clone(),
+            run_key: self.options.message.run.clone(),
+            dry_run: self.options.dry_run || self.dispatcher.is_none(),
+            ..RunReport::default()
+        };
+        let workers = match self.options.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let (items_tx, items_rx) = sync_channel::<Item>(workers * 16);
+        let (send_tx, send_rx) = sync_channel::<ToSend>(self.options.send_concurrency.max(1) * 4);
+        let (done_tx, done_rx) = sync_channel::<Done>(256);
+        let items_rx = &Mutex::new(items_rx);
+        let send_rx = &Mutex::new(send_rx);
+        let senders = self.dispatcher.filter(|_| !report.dry_run);
+        let read = std::thread::scope(|s| -> Result<()> {
+            let reader = s.spawn(move || self.read(source, items_tx));
+            for _ in 0..workers {
+                let (done, send) = (done_tx.clone(), send_tx.clone());
+                s.spawn(move || self.render_worker(items_rx, send, done));
+            }
+            if let Some(dispatcher) = senders {
+                for _ in 0..self.options.send_concurrency.max(1) {
+                    let done = done_tx.clone();
+                    s.spawn(move || sender(dispatcher, send_rx, done));
+                }
+            }
+            drop((done_tx, send_tx));
+            self.collect(&done_rx, &mut report, &mut errors, start);
+            reader.join().unwrap_or(Ok(()))
+        });
+        report.seconds = start.elapsed().as_secs_f64();
+        read.map(|()| report)
+    }
+
+    /// Feeds the input to the workers, up to the limit.
+    fn read(&self, source: Source, items: SyncSender<Item>) -> Result<()> {
+        let mut n = 0;
+        source.for_each(&mut |item| {
+            if self.options.limit.is_some_and(|l| n >= l) || items.send(item).is_err() {
+                return ControlFlow::Break(());
+            }
+            n += 1;
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// Composes and renders records until the input ends.
+    fn render_worker(
+        &self,
+        items: &Mutex<Receiver<Item>>,
+        send: SyncSender<ToSend>,
+        done: SyncSender<Done>,
+    ) {
+        loop {
+            let item = items.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            let Ok(item) = item else { return };
+            let result = match item {
+                Ok(record) => self.prepare(record),
+                Err(e) => Err(Done::Failed(Box::new(FailedRecord {
+                    source: e.place,
+                    record: None,
+                    stage: Stage::Read.name().to_owned(),
+                    channel: None,
+                    field: None,
+                    message: e.message,
+                }))),
+            };
+            let sent = match result {
+                Ok(to_send) if self.dispatcher.is_some() && !self.options.dry_run => {
+                    send.send(to_send).is_ok()
+                }
+                Ok(_) => done.send(Done::Rendered).is_ok(),
+                Err(d) => done.send(d).is_ok(),
+            };
+            if !sent {
+                return;
+            }
+        }
+    }
+
+    /// Validates, decides, composes and renders one record into its messages.
+    fn prepare(&self, record: Record) -> std::result::Result<ToSend, Done> {
+        let id = self.pipeline.design().record_id(&record.value);
+        if let Some(only) = &self.options.only
+            && !only.contains(&id, &record.source)
+        {
+            return Err(Done::NotSelected);
+        }
+        let fail = |failure: Failure| Done::Failed(Box::new(failed(&record.source, &id, &failure)));
+        let doc = self.pipeline.document(&record.value).map_err(fail)?;
+        let communication = self
+            .pipeline
+            .communication(&doc, false, &self.options.message)
+            .map_err(|e| fail(Failure::new(Stage::Render, None, &e)))?;
+        if communication.messages.is_empty() {
+            let why: Vec<String> = communication
+                .problems
+                .iter()
+                .map(|(c, p)| format!("{c}: {p}"))
+                .collect();
+            let message = if why.is_empty() {
+                "no channel of the design reaches this customer".to_owned()
+            } else {
+                why.join("; ")
+            };
+            return Err(Done::Failed(Box::new(FailedRecord {
+                source: record.source,
+                record: Some(id),
+                stage: Stage::Render.name().to_owned(),
+                channel: communication.problems.first().map(|(c, _)| *c),
+                field: None,
+                message,
+            })));
+        }
+        Ok(ToSend {
+            audience: Audience::from_document(&doc),
+            communication,
+            source: record.source,
+        })
+    }
+
+    /// Counts what each record came to until every worker and sender is done.
+    fn collect(
+        &self,
+        done: &Receiver<Done>,
+        report: &mut RunReport,
+        errors: &mut ErrorFile,
+        start: Instant,
+    ) {
+        let mut last = Instant::now();
+        for d in done {
+            match d {
+                Done::NotSelected => continue,
+                Done::Delivered {
+                    channel,
+                    possibly_duplicated,
+                    fell_back,
+                } => {
+                    *report.delivered.entry(channel).or_default() += 1;
+                    report.possibly_duplicated += usize::from(possibly_duplicated);
+                    report.fell_back += usize::from(fell_back);
+                }
+                Done::Skipped => report.skipped += 1,
+                Done::Held => report.held += 1,
+                Done::Rendered => report.rendered += 1,
+                Done::Failed(f) => {
+                    report.fail(stage_of(&f.stage));
+                    errors.write(&f);
+                }
+            }
+            report.read += 1;
+            if let Some(every) = self.options.progress
+                && last.elapsed() >= every
+            {
+                last = Instant::now();
+                report.seconds = start.elapsed().as_secs_f64();
+                eprintln!(
+                    "vellum run {}: {} read, {} delivered, {} skipped, {} held, {} failed ({:.0}/s)",
+                    report.run_key,
+                    report.read,
+                    report.delivered_total() + report.rendered,
+                    report.skipped,
+                    report.held,
+                    report.failed,
+                    report.rate()
+                );
+            }
+        }
+    }
+}
+
+/// Delivers composed records until the workers are done.
+fn sender(dispatcher: &Dispatcher, queue: &Mutex<Receiver<ToSend>>, done: SyncSender<Done>) {
+    loop {
+        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok(job) = next else { return };
+        let comm = &job.communication;
+        let d = match dispatcher.deliver(comm, &job.audience) {
+            Ok(Outcome::Delivered {
+                channel,
+                possibly_duplicated,
+                failed_before,
+                ..
+            }) => Done::Delivered {
+                channel,
+                possibly_duplicated,
+                fell_back: !failed_before.is_empty(),
+            },
+            Ok(Outcome::AlreadyDelivered { .. }) => Done::Skipped,
+            Ok(Outcome::Held { .. }) => Done::Held,
+            Ok(Outcome::Undeliverable { attempts }) => {
+                let why: Vec<String> = attempts
+                    .iter()
+                    .map(|a| format!("{}: {}", a.channel, a.reason))
+                    .collect();
+                deliver_failure(&job, attempts.last().map(|a| a.channel), why.join("; "))
+            }
+            Err(e) => deliver_failure(&job, None, e.to_string()),
+        };
+        if done.send(d).is_err() {
+            return;
+        }
+    }
+}
+
+fn deliver_failure(job: &ToSend, channel: Option<Channel>, message: String) -> Done {
+    Done::Failed(Box::new(FailedRecord {
+        source: job.source.clone(),
+        record: Some(job.communication.record.clone()),
+        stage: Stage::Deliver.name().to_owned(),
+        channel,
+        field: None,
+        message,
+    }))
+}
+
+/// A pipeline failure as a line of the error file.
+fn failed(source: &str, id: &str, f: &Failure) -> FailedRecord {
+    FailedRecord {
+        source: source.to_owned(),
+        record: Some(id.to_owned()),
+        stage: f.stage.name().to_owned(),
+        channel: f.channel,
+        field: f.problems.first().map(|p| p.path.clone()),
+        message: f.message.clone(),
+    }
+}
+
+fn stage_of(name: &str) -> Stage {
+    [
+        Stage::Read,
+        Stage::Validate,
+        Stage::Personalize,
+        Stage::Compose,
+        Stage::Render,
+        Stage::Deliver,
+    ]
+    .into_iter()
+    .find(|s| s.name() == name)
+    .unwrap_or(Stage::Deliver)
+}

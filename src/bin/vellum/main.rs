@@ -1,0 +1,247 @@
+//! `vellum`: the operator's command line.
+//!
+//! ```text
+//! vellum run <design> --data <file|dir> [--deliver dir:<path>] [--ledger <file>]
+//!            [--run-key K] [--workers N] [--dry-run] [--limit N]
+//!            [--errors <file>] [--only-failed <file>] [--report <file>]
+//!            [--today YYYY-MM-DD] [--allow-draft]
+//! vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
+//! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
+//! ```
+//!
+//! Exit codes: 0 all records delivered (or rendered), 1 some records failed,
+//! 2 the run could not start.
+
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use vellum::batch::{OnlyFailed, Run, RunOptions, RunReport, Source};
+use vellum::deliver::{DirTransport, Dispatcher, Ledger};
+use vellum::model::{Channel, Date};
+use vellum::{Approval, Design, Pipeline, PipelineOptions};
+
+const USAGE: &str = "usage:
+  vellum run <design> --data <file|dir> [--deliver dir:<path>] [--ledger <file>]
+             [--run-key K] [--workers N] [--dry-run] [--limit N]
+             [--errors <file>] [--only-failed <file>] [--report <file>]
+             [--today YYYY-MM-DD] [--allow-draft]
+  vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
+  vellum cycle [--customers N] [--out <dir>]";
+
+/// What `run` was asked to do.
+#[derive(Debug, Default)]
+struct RunArgs {
+    design: PathBuf,
+    data: PathBuf,
+    deliver: Option<PathBuf>,
+    ledger: Option<PathBuf>,
+    run_key: String,
+    workers: usize,
+    dry_run: bool,
+    limit: Option<usize>,
+    errors: Option<PathBuf>,
+    only_failed: Option<PathBuf>,
+    report: Option<PathBuf>,
+    today: Option<Date>,
+    allow_draft: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => parse_run(&args[1..]).and_then(|a| run(&a)),
+        Some("generate") => generate(&args[1..]).map(|()| true),
+        Some("cycle") => cycle(&args[1..]),
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("vellum: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The value after a flag.
+fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, String> {
+    it.next()
+        .map(String::as_str)
+        .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+}
+
+fn number(s: &str, flag: &str) -> Result<usize, String> {
+    s.parse()
+        .map_err(|_| format!("{flag}: {s:?} is not a whole number"))
+}
+
+fn parse_run(args: &[String]) -> Result<RunArgs, String> {
+    let mut a = RunArgs {
+        run_key: "run".to_owned(),
+        ..RunArgs::default()
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--data" => a.data = value(&mut it, arg)?.into(),
+            "--deliver" => {
+                let v = value(&mut it, arg)?;
+                let dir = v.strip_prefix("dir:").ok_or_else(|| {
+                    format!("--deliver: {v:?}: the embedded backend is dir:<folder>")
+                })?;
+                a.deliver = Some(dir.into());
+            }
+            "--ledger" => a.ledger = Some(value(&mut it, arg)?.into()),
+            "--run-key" => a.run_key = value(&mut it, arg)?.to_owned(),
+            "--workers" => a.workers = number(value(&mut it, arg)?, arg)?,
+            "--limit" => a.limit = Some(number(value(&mut it, arg)?, arg)?),
+            "--errors" => a.errors = Some(value(&mut it, arg)?.into()),
+            "--only-failed" => a.only_failed = Some(value(&mut it, arg)?.into()),
+            "--report" => a.report = Some(value(&mut it, arg)?.into()),
+            "--dry-run" => a.dry_run = true,
+            "--allow-draft" => a.allow_draft = true,
+            "--today" => {
+                let v = value(&mut it, arg)?;
+                a.today = Some(
+                    Date::parse(v)
+                        .ok_or_else(|| format!("--today: {v:?} is not a date YYYY-MM-DD"))?,
+                );
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
+            s if a.design.as_os_str().is_empty() => a.design = s.into(),
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    if a.design.as_os_str().is_empty() || a.data.as_os_str().is_empty() {
+        return Err(format!("run needs a design and --data\n{USAGE}"));
+    }
+    if !a.dry_run && a.deliver.is_none() {
+        return Err("run needs --deliver dir:<folder> (or --dry-run)".to_owned());
+    }
+    Ok(a)
+}
+
+/// `vellum run`: true when every record was delivered (or rendered).
+fn run(a: &RunArgs) -> Result<bool, String> {
+    let design = Design::load(&a.design).map_err(|e| e.to_string())?;
+    let status = design.manifest().status;
+    if status != Approval::Approved && !a.allow_draft {
+        return Err(format!(
+            "design `{}` is {:?}, not approved: production runs use approved designs (--allow-draft to run it anyway)",
+            design.id(),
+            status
+        ));
+    }
+    let mut options = PipelineOptions::default();
+    if let Some(today) = a.today {
+        options = options.today(today);
+    }
+    let pipeline = Pipeline::new(&design, options).map_err(|e| e.to_string())?;
+    let dispatcher = match (&a.deliver, a.dry_run) {
+        (Some(dir), false) => Some(dispatcher(dir, a.ledger.as_deref())?),
+        _ => None,
+    };
+    let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
+    options.workers = a.workers;
+    options.dry_run = a.dry_run;
+    options.limit = a.limit;
+    options.error_file = a.errors.clone();
+    options.progress = Some(Duration::from_secs(2));
+    if let Some(f) = &a.only_failed {
+        options.only = Some(OnlyFailed::read(f).map_err(|e| e.to_string())?);
+    }
+    let report = Run::new(&pipeline, dispatcher.as_ref(), options)
+        .execute(Source::path(&a.data))
+        .map_err(|e| e.to_string())?;
+    finish(&report, a.report.as_deref())
+}
+
+/// The embedded default: every channel written to a folder, with a SQLite ledger.
+fn dispatcher(
+    dir: &std::path::Path,
+    ledger: Option<&std::path::Path>,
+) -> Result<Dispatcher, String> {
+    let out = Arc::new(DirTransport::new(dir).map_err(|e| e.to_string())?);
+    let ledger = ledger.map_or_else(|| dir.join("ledger.sqlite"), PathBuf::from);
+    let ledger = Ledger::open(&ledger).map_err(|e| e.to_string())?;
+    Dispatcher::builder(ledger)
+        .transport(Channel::Email, out.clone())
+        .transport(Channel::Sms, out.clone())
+        .transport(Channel::Print, out)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Prints the report, writes it as JSON when asked; true when nothing failed.
+fn finish(report: &RunReport, json: Option<&std::path::Path>) -> Result<bool, String> {
+    println!("{report}");
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(report.failed == 0)
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let mut count = None;
+    let mut out = None;
+    let mut seed = 2026;
+    let mut samples = PathBuf::from("templates/bill/samples");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--out" => out = Some(PathBuf::from(value(&mut it, arg)?)),
+            "--seed" => seed = number(value(&mut it, arg)?, arg)? as u64,
+            "--samples" => samples = value(&mut it, arg)?.into(),
+            s if count.is_none() && !s.starts_with("--") => count = Some(number(s, "count")?),
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    let count = count.ok_or_else(|| format!("generate needs a count\n{USAGE}"))?;
+    let out = out.ok_or_else(|| format!("generate needs --out\n{USAGE}"))?;
+    generate::write_cycle(&samples, count, seed, &out)
+}
+
+/// `vellum cycle`: the embedded default end to end, a generated billing
+/// cycle of the bill design delivered to a folder with a SQLite ledger.
+fn cycle(args: &[String]) -> Result<bool, String> {
+    let mut customers = 10_000;
+    let mut out = PathBuf::from("out/cycle");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--customers" => customers = number(value(&mut it, arg)?, arg)?,
+            "--out" => out = value(&mut it, arg)?.into(),
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let data = out.join("customers.jsonl");
+    generate::write_cycle(
+        std::path::Path::new("templates/bill/samples"),
+        customers,
+        2026,
+        &data,
+    )?;
+    eprintln!("vellum cycle: {customers} customers in {}", data.display());
+    run(&RunArgs {
+        design: "templates/bill".into(),
+        data,
+        deliver: Some(out.join("delivered")),
+        ledger: Some(out.join("ledger.sqlite")),
+        run_key: "2026-12".to_owned(),
+        errors: Some(out.join("errors.jsonl")),
+        report: Some(out.join("report.json")),
+        today: Date::parse("2026-12-01"),
+        ..RunArgs::default()
+    })
+}
