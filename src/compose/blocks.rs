@@ -16,9 +16,7 @@ type Composed<T> = Result<T, FieldProblem>;
 
 pub(super) fn compose_blocks(blocks: &[DBlock], cx: &mut Cx<'_>) -> Composed<Vec<Block>> {
     let mut out = Vec::with_capacity(blocks.len());
-    for b in blocks {
-        compose_block(b, cx, &mut out)?;
-    }
+    compose_into(blocks, cx, &mut out)?;
     Ok(out)
 }
 
@@ -52,9 +50,7 @@ fn compose_block(b: &DBlock, cx: &mut Cx<'_>, out: &mut Vec<Block>) -> Composed<
             blocks,
         } => {
             if cx.decided.variants.get(*group) == Some(value) {
-                for b in blocks {
-                    compose_block(b, cx, out)?;
-                }
+                compose_into(blocks, cx, out)?;
             }
             return Ok(());
         }
@@ -67,16 +63,7 @@ fn compose_block(b: &DBlock, cx: &mut Cx<'_>, out: &mut Vec<Block>) -> Composed<
             negate,
             then,
             otherwise,
-        } => {
-            let truthy = match cond {
-                Cond::Field(field) => field.get(env.root, None)?.is_some_and(is_truthy),
-                Cond::Rule(i) => cx.decided.rules.get(*i).copied().unwrap_or(false),
-            };
-            for b in if truthy != *negate { then } else { otherwise } {
-                compose_block(b, cx, out)?;
-            }
-            return Ok(());
-        }
+        } => return condition(cond, *negate, then, otherwise, cx, out),
         DBlock::Only { channels, blocks } => Block::Only {
             channels: channels.clone(),
             blocks: compose_blocks(blocks, cx)?,
@@ -92,29 +79,8 @@ fn compose_block(b: &DBlock, cx: &mut Cx<'_>, out: &mut Vec<Block>) -> Composed<
             blocks: compose_blocks(blocks, cx)?,
         },
         DBlock::Table(t) => table(t, env)?,
-        DBlock::Rows { references, rows } => {
-            let mut out_rows = Vec::with_capacity(rows.len());
-            for (l, v) in rows {
-                let value = spans(v, env)?;
-                if !value.is_empty() {
-                    out_rows.push((spans(l, env)?, value));
-                }
-            }
-            Block::Rows {
-                references: *references,
-                rows: out_rows,
-            }
-        }
-        DBlock::Address(lines) => {
-            let mut out_lines = Vec::with_capacity(lines.len());
-            for l in lines {
-                let s = super::collapse(&l.to_text(env)?);
-                if !s.is_empty() {
-                    out_lines.push(s);
-                }
-            }
-            Block::Address { lines: out_lines }
-        }
+        DBlock::Rows { references, rows } => key_values(*references, rows, env)?,
+        DBlock::Address(lines) => address(lines, env)?,
         DBlock::Button { text: t, href } => match button(t, href, env)? {
             Some(b) => b,
             None => return Ok(()),
@@ -129,15 +95,81 @@ fn compose_block(b: &DBlock, cx: &mut Cx<'_>, out: &mut Vec<Block>) -> Composed<
             name,
             title,
             place,
-        } => Block::Signature {
-            party: text(party, env)?,
-            name: trimmed(name, env)?,
-            title: text(title, env)?,
-            place: text(place, env)?,
-        },
+        } => signature([party, title, place], name, env)?,
     };
     out.push(block);
     Ok(())
+}
+
+/// The blocks of `::: if` (or `::: unless`) whose condition holds.
+fn condition(
+    cond: &Cond,
+    negate: bool,
+    then: &[DBlock],
+    otherwise: &[DBlock],
+    cx: &mut Cx<'_>,
+    out: &mut Vec<Block>,
+) -> Composed<()> {
+    let truthy = match cond {
+        Cond::Field(field) => field.get(cx.env.root, None)?.is_some_and(is_truthy),
+        Cond::Rule(rule) => cx.decided.rules.fired(*rule),
+    };
+    compose_into(if truthy != negate { then } else { otherwise }, cx, out)
+}
+
+/// Composes `blocks` into `out`, as if they stood in place of the
+/// component holding them.
+fn compose_into(blocks: &[DBlock], cx: &mut Cx<'_>, out: &mut Vec<Block>) -> Composed<()> {
+    for b in blocks {
+        compose_block(b, cx, out)?;
+    }
+    Ok(())
+}
+
+/// A signature block: its party, title and place (empty when the design
+/// has none) and the signer's name.
+fn signature(
+    [party, title, place]: [&Option<Template>; 3],
+    name: &Template,
+    env: &mut Env<'_>,
+) -> Composed<Block> {
+    Ok(Block::Signature {
+        party: text(party, env)?,
+        name: trimmed(name, env)?,
+        title: text(title, env)?,
+        place: text(place, env)?,
+    })
+}
+
+/// `::: summary` and `::: references`: the rows whose value is not empty.
+fn key_values(
+    references: bool,
+    rows: &[(Vec<Inline>, Vec<Inline>)],
+    env: &mut Env<'_>,
+) -> Composed<Block> {
+    let mut out_rows = Vec::with_capacity(rows.len());
+    for (l, v) in rows {
+        let value = spans(v, env)?;
+        if !value.is_empty() {
+            out_rows.push((spans(l, env)?, value));
+        }
+    }
+    Ok(Block::Rows {
+        references,
+        rows: out_rows,
+    })
+}
+
+/// The address lines that are not empty, whitespace collapsed.
+fn address(lines: &[Template], env: &mut Env<'_>) -> Composed<Block> {
+    let mut out_lines = Vec::with_capacity(lines.len());
+    for l in lines {
+        let s = super::collapse(&l.to_text(env)?);
+        if !s.is_empty() {
+            out_lines.push(s);
+        }
+    }
+    Ok(Block::Address { lines: out_lines })
 }
 
 pub(super) fn spans(inlines: &[Inline], env: &mut Env<'_>) -> Composed<Vec<Span>> {

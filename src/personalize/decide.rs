@@ -7,7 +7,7 @@ use super::plan::{Reach, channel_plan};
 use super::{bucket, choose_locale};
 use crate::design::Design;
 use crate::design::offers::Offer;
-use crate::design::rules::evaluate;
+use crate::design::rules::{Fired, evaluate};
 use crate::design::template::FieldRef;
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::is_currency_code;
@@ -52,7 +52,8 @@ pub(crate) struct Prepared<'r> {
 /// What personalization decided for one record, in the form composition reads.
 #[derive(Debug, Default)]
 pub(crate) struct Decided {
-    pub(crate) rules: Vec<bool>,
+    /// Which of the design's rules fired.
+    pub(crate) rules: Fired,
     /// Chosen variant per group.
     pub(crate) variants: Vec<String>,
     /// Chosen offer per slot: id, URL and the channels it may appear in.
@@ -156,11 +157,11 @@ pub(crate) fn decide_prepared(design: &Design, p: &Prepared<'_>) -> Result<(Deci
     let rules = design
         .rules
         .iter()
-        .zip(&results)
+        .zip(results.iter())
         .map(|(r, fired)| RuleOutcome {
             name: r.name.clone(),
             expression: r.source.clone(),
-            fired: *fired,
+            fired,
         })
         .collect();
     let variants = variants(design, &p.id);
@@ -261,7 +262,7 @@ fn reach<'a>(design: &'a Design, record: &'a Value) -> Reach<'a> {
 /// What choosing the offer of a slot looks at.
 struct Slots<'a> {
     design: &'a Design,
-    results: &'a [bool],
+    results: &'a Fired,
     plan: &'a [Channel],
     today: Date,
     marketing_ok: bool,
@@ -311,12 +312,12 @@ impl Slots<'_> {
             Some("expired".to_owned())
         } else if o.marketing && !self.marketing_ok {
             Some("marketing offer: the customer has not consented to marketing".to_owned())
-        } else if let Some(ri) = o.rule
-            && !self.results[ri]
+        } else if let Some(rule) = o.rule
+            && !self.results.fired(rule)
         {
             Some(format!(
                 "its rule did not fire: {}",
-                self.design.rules[ri].source
+                self.design.rules[rule].source
             ))
         } else if !o.channels.is_empty() && !o.channels.iter().any(|c| self.plan.contains(c)) {
             Some("none of its channels is in the customer's plan".to_owned())

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use std::collections::HashMap;
 
-use cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use cel::common::ast::{CallExpr, ComprehensionExpr, EntryExpr, Expr, IdedExpr};
 use cel::common::types::{
     CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
 };
@@ -210,60 +210,8 @@ impl Check<'_> {
                     self.expr(&s.operand);
                 }
             }
-            Expr::Call(c) => {
-                if c.func_name == "_[_]"
-                    && let Some(p) = self.path(e)
-                {
-                    self.reference(&p);
-                    self.indexes(e);
-                    return;
-                }
-                // Operators are `_+_`, `!_`, `@in`...: only named functions are checked.
-                if c.func_name.starts_with(|ch: char| ch.is_ascii_alphabetic())
-                    && !FUNCTIONS.contains(&c.func_name.as_str())
-                {
-                    self.fail(
-                        format!("unknown function `{}`", c.func_name),
-                        Some(format!("functions: {}", FUNCTIONS.join(", "))),
-                    );
-                }
-                if let Some(t) = &c.target {
-                    self.expr(t);
-                }
-                for a in &c.args {
-                    self.expr(a);
-                }
-            }
-            Expr::Comprehension(c) => {
-                let list = self.path(&c.iter_range);
-                match &list {
-                    // The macro reads the list's elements through its
-                    // variable: what it reads of them is recorded there
-                    // (a bare `u` reads the whole element).
-                    Some(l) => {
-                        let whole = self.through_element(&c.iter_range);
-                        self.reference_as(&l.clone(), whole);
-                        self.indexes(&c.iter_range);
-                    }
-                    None => self.expr(&c.iter_range),
-                }
-                if let Some(l) = &list
-                    && self.fields.get(l).is_some_and(|t| t.kind != Kind::List)
-                {
-                    self.fail(format!("`{l}` is not a list"), None);
-                }
-                let n = self.bound.len();
-                self.bound
-                    .push((c.iter_var.clone(), list.clone().unwrap_or_default()));
-                if let Some(v2) = &c.iter_var2 {
-                    self.bound.push((v2.clone(), list.unwrap_or_default()));
-                }
-                self.bound.push((c.accu_var.clone(), String::new()));
-                for part in [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result] {
-                    self.expr(part);
-                }
-                self.bound.truncate(n);
-            }
+            Expr::Call(c) => self.call(e, c),
+            Expr::Comprehension(c) => self.comprehension(c),
             Expr::List(l) => {
                 for el in &l.elements {
                     self.expr(el);
@@ -281,12 +229,96 @@ impl Check<'_> {
             _ => {}
         }
     }
+
+    /// A call `e`: an index into a path, an operator or a named function.
+    fn call(&mut self, e: &IdedExpr, c: &CallExpr) {
+        if c.func_name == "_[_]"
+            && let Some(p) = self.path(e)
+        {
+            self.reference(&p);
+            self.indexes(e);
+            return;
+        }
+        // Operators are `_+_`, `!_`, `@in`...: only named functions are checked.
+        if c.func_name.starts_with(|ch: char| ch.is_ascii_alphabetic())
+            && !FUNCTIONS.contains(&c.func_name.as_str())
+        {
+            self.fail(
+                format!("unknown function `{}`", c.func_name),
+                Some(format!("functions: {}", FUNCTIONS.join(", "))),
+            );
+        }
+        if let Some(t) = &c.target {
+            self.expr(t);
+        }
+        for a in &c.args {
+            self.expr(a);
+        }
+    }
+
+    /// A macro (`exists`, `all`, `map`...) over a list or a map.
+    fn comprehension(&mut self, c: &ComprehensionExpr) {
+        let list = self.path(&c.iter_range);
+        match &list {
+            // The macro reads the list's elements through its
+            // variable: what it reads of them is recorded there
+            // (a bare `u` reads the whole element).
+            Some(l) => {
+                let whole = self.through_element(&c.iter_range);
+                self.reference_as(&l.clone(), whole);
+                self.indexes(&c.iter_range);
+            }
+            None => self.expr(&c.iter_range),
+        }
+        if let Some(l) = &list
+            && self.fields.get(l).is_some_and(|t| t.kind != Kind::List)
+        {
+            self.fail(format!("`{l}` is not a list"), None);
+        }
+        let n = self.bound.len();
+        self.bound
+            .push((c.iter_var.clone(), list.clone().unwrap_or_default()));
+        if let Some(v2) = &c.iter_var2 {
+            self.bound.push((v2.clone(), list.unwrap_or_default()));
+        }
+        self.bound.push((c.accu_var.clone(), String::new()));
+        for part in [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result] {
+            self.expr(part);
+        }
+        self.bound.truncate(n);
+    }
 }
 
 thread_local! {
     /// CEL's standard functions, registered once per thread: building a
     /// context costs tens of microseconds, a child scope about one.
     static BASE: RefCell<Option<cel::Context<'static, 'static>>> = const { RefCell::new(None) };
+}
+
+/// A rule of a design (named, an inline condition of the body, or an
+/// offer's eligibility), by its place among the design's rules: what the
+/// body's conditions and the offers hold, and what [`Fired`] answers for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RuleId(usize);
+
+impl RuleId {
+    /// Appends `rule` to the rules being collected for a design, and
+    /// returns its id.
+    pub(crate) fn push(rules: &mut Vec<Rule>, rule: Rule) -> RuleId {
+        rules.push(rule);
+        RuleId(rules.len() - 1)
+    }
+
+    /// The first rule called `name` among `rules`.
+    pub(crate) fn named(rules: &[Rule], name: &str) -> Option<RuleId> {
+        rules.iter().position(|r| r.name == name).map(RuleId)
+    }
+
+    /// The index of the rule in the design's rules, and so in any vector
+    /// with one entry per rule.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
 }
 
 /// A design's rules (named rules, inline conditions, offer eligibility), with
@@ -298,7 +330,7 @@ pub(crate) struct Rules {
     /// Per rule, the first rule with the same expression: an offer's
     /// eligibility is often a named rule's condition again, and is
     /// evaluated once.
-    same_as: Vec<usize>,
+    same_as: Vec<RuleId>,
 }
 
 impl Rules {
@@ -310,7 +342,7 @@ impl Rules {
         let same_as = (0..rules.len())
             .map(|i| {
                 let src = rules[i].source.trim();
-                (0..i).find(|&j| rules[j].source.trim() == src).unwrap_or(i)
+                RuleId((0..i).find(|&j| rules[j].source.trim() == src).unwrap_or(i))
             })
             .collect();
         Rules {
@@ -325,6 +357,31 @@ impl std::ops::Deref for Rules {
     type Target = [Rule];
     fn deref(&self) -> &[Rule] {
         &self.rules
+    }
+}
+
+impl std::ops::Index<RuleId> for Rules {
+    type Output = Rule;
+    fn index(&self, id: RuleId) -> &Rule {
+        &self.rules[id.0]
+    }
+}
+
+/// Which rules fired for one record: one answer per rule of the design,
+/// read by [`RuleId`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Fired(Vec<bool>);
+
+impl Fired {
+    /// Whether rule `id` fired (false for a rule this record was not
+    /// evaluated for).
+    pub(crate) fn fired(&self, id: RuleId) -> bool {
+        self.0.get(id.0).copied().unwrap_or(false)
+    }
+
+    /// The answers in the order of the design's rules.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = bool> + '_ {
+        self.0.iter().copied()
     }
 }
 
@@ -405,11 +462,11 @@ impl Need {
 ///
 /// Each rule goes to the direct evaluator first; what it leaves open
 /// (errors included) is evaluated by `cel`, whose context is built only then.
-pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, FieldProblem> {
+pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Fired, FieldProblem> {
     let mut results: Vec<Option<bool>> = Vec::with_capacity(rules.len());
     let mut open = false;
     for (i, r) in rules.iter().enumerate() {
-        let first = rules.same_as[i];
+        let first = rules.same_as[i].index();
         let answer = if first < i {
             results[first]
         } else {
@@ -421,7 +478,9 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Vec<bool>, Field
     if open {
         with_cel(rules, record, &mut results)?;
     }
-    Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+    Ok(Fired(
+        results.into_iter().map(|r| r.unwrap_or(false)).collect(),
+    ))
 }
 
 /// Evaluates with `cel` the rules the direct evaluator left open.
@@ -442,7 +501,7 @@ fn with_cel(
             if results[i].is_some() {
                 continue;
             }
-            let first = rules.same_as[i];
+            let first = rules.same_as[i].index();
             if first < i {
                 results[i] = results[first];
                 continue;
@@ -615,6 +674,7 @@ mod tests {
                 })
                 .collect()
         };
+        let pruned: Vec<bool> = pruned.iter().collect();
         assert_eq!(pruned, whole);
         assert_eq!(
             pruned,
