@@ -68,6 +68,60 @@ pub enum Span {
     },
 }
 
+impl Span {
+    /// The plain text of `spans`, as a reader without markup sees it: the
+    /// text of emphasis kept, a link written `text (url)`, or just the URL
+    /// when the link text is the URL. `mailto:` and `tel:` are left off the
+    /// URL shown. The one flattening of spans every channel uses.
+    ///
+    /// ```
+    /// use vellum::model::Span;
+    ///
+    /// let t = |s: &str| Span::Text { text: s.to_owned() };
+    /// let link = |href: &str, s: &str| Span::Link { href: href.to_owned(), content: vec![t(s)] };
+    /// let spans = [
+    ///     t("Call "),
+    ///     link("tel:+4930123", "+4930123"),
+    ///     t(" or "),
+    ///     Span::Strong { content: vec![link("https://example.com/help", "get help")] },
+    /// ];
+    /// assert_eq!(
+    ///     Span::plain_text(&spans),
+    ///     "Call +4930123 or get help (https://example.com/help)"
+    /// );
+    /// ```
+    pub fn plain_text(spans: &[Span]) -> String {
+        let mut out = String::new();
+        Span::push_plain(spans, &mut out);
+        out
+    }
+
+    /// Appends the plain text of `spans` (see [`Span::plain_text`]) to `out`.
+    pub fn push_plain(spans: &[Span], out: &mut String) {
+        for s in spans {
+            match s {
+                Span::Text { text } => out.push_str(text),
+                Span::Strong { content } | Span::Em { content } => Span::push_plain(content, out),
+                Span::Link { href, content } => {
+                    let label = Span::plain_text(content);
+                    let bare = href
+                        .strip_prefix("mailto:")
+                        .or_else(|| href.strip_prefix("tel:"))
+                        .unwrap_or(href);
+                    if label.trim() == href || label.trim() == bare {
+                        out.push_str(bare);
+                    } else {
+                        out.push_str(&label);
+                        out.push_str(" (");
+                        out.push_str(bare);
+                        out.push(')');
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A table column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {

@@ -135,215 +135,257 @@ impl HtmlWriter<'_> {
     }
 
     fn block(&mut self, b: &Block) {
-        let c = &self.brand.colors;
         match b {
-            Block::Heading { level, content } => {
-                let (size, line, margin) = match level {
-                    1 => (26, 34, "0 0 16px"),
-                    2 => (19, 26, "28px 0 10px"),
-                    _ => (16, 24, "20px 0 8px"),
-                };
-                let _ = write!(
-                    self.out,
-                    "<h{level} class=\"vl-text\" style=\"margin:{margin};font-size:{size}px;line-height:{line}px;font-weight:700;color:{};\">",
-                    c.text
-                );
-                self.spans(content);
-                let _ = writeln!(self.out, "</h{level}>");
-            }
-            Block::Paragraph { content } => {
-                let _ = write!(
-                    self.out,
-                    "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\">",
-                    c.text
-                );
-                self.spans(content);
-                self.out.push_str("</p>\n");
-            }
-            Block::List { ordered, items } => {
-                let tag = if *ordered { "ol" } else { "ul" };
-                let _ = write!(
-                    self.out,
-                    "<{tag} class=\"vl-text\" style=\"margin:0 0 16px;padding:0 0 0 24px;color:{};\">",
-                    c.text
-                );
-                for i in items {
-                    self.out
-                        .push_str("<li style=\"margin:0 0 8px;font-size:16px;line-height:24px;\">");
-                    self.spans(i);
-                    self.out.push_str("</li>");
-                }
-                let _ = writeln!(self.out, "</{tag}>");
-            }
-            Block::Rule => {
-                let _ = writeln!(
-                    self.out,
-                    "<hr class=\"vl-border\" style=\"border:0;border-top:1px solid {};margin:24px 0;\">",
-                    c.border
-                );
-            }
-            Block::Image { src, alt } => {
-                let file = src.strip_prefix("brand:").unwrap_or(src);
-                self.out.push_str("<img src=\"");
-                push_html(self.out, &format!("{}/{}", self.base, file));
-                self.out.push_str("\" alt=\"");
-                push_html(self.out, alt);
-                self.out.push_str("\" width=\"536\" style=\"display:block;width:100%;max-width:536px;height:auto;border:0;margin:0 0 16px;\">\n");
-            }
-            Block::Notice { tone, blocks } => {
-                let (accent, bg, class) = match tone {
-                    Tone::Warning => (&c.warning, &c.warning_bg, "vl-warn"),
-                    Tone::Success => (&c.success, &c.success_bg, "vl-ok"),
-                    Tone::Info => (&c.primary, &c.info_bg, "vl-info"),
-                };
-                let _ = write!(
-                    self.out,
-                    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"{class}\" style=\"background:{bg};border-left:4px solid {accent};border-radius:4px;padding:14px 18px 0;\">"
-                );
-                for b in flatten_for(blocks, Channel::Email) {
-                    self.block(b);
-                }
-                self.out.push_str("</td></tr></table>\n");
-            }
-            Block::Small { blocks } => {
-                let _ = write!(
-                    self.out,
-                    "<div class=\"vl-muted\" style=\"margin:24px 0 0;color:{};\">",
-                    c.muted
-                );
-                let mut inner = String::new();
-                let mut w = HtmlWriter {
-                    out: &mut inner,
-                    brand: self.brand,
-                    base: self.base,
-                };
-                for b in flatten_for(blocks, Channel::Email) {
-                    w.block(b);
-                }
-                // Small print: the same blocks, smaller and muted.
-                let inner = inner
-                    .replace(
-                        "font-size:16px;line-height:24px;",
-                        "font-size:12px;line-height:18px;",
-                    )
-                    .replace(
-                        &format!("color:{};", c.text),
-                        &format!("color:{};", c.muted),
-                    )
-                    .replace("class=\"vl-text\"", "class=\"vl-muted\"");
-                self.out.push_str(&inner);
-                self.out.push_str("</div>\n");
-            }
+            Block::Heading { level, content } => self.heading(*level, content),
+            Block::Paragraph { content } => self.paragraph(content),
+            Block::List { ordered, items } => self.list(*ordered, items),
+            Block::Rule => self.rule(),
+            Block::Image { src, alt } => self.image(src, alt),
+            Block::Notice { tone, blocks } => self.notice(*tone, blocks),
+            Block::Small { blocks } => self.small(blocks),
             Block::Table {
                 columns,
                 rows,
                 footer,
             } => self.table(columns, rows, footer),
-            Block::Rows { references, rows } => {
-                let (size, pad) = if *references {
-                    (13, "12px 16px")
-                } else {
-                    (15, "16px 20px")
-                };
-                let _ = write!(
-                    self.out,
-                    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"vl-soft\" style=\"background:{};border:1px solid {};border-radius:8px;padding:{pad};\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">",
-                    c.background, c.border
-                );
-                for (label, value) in rows {
-                    let _ = write!(
-                        self.out,
-                        "<tr><td class=\"vl-muted\" valign=\"top\" style=\"padding:5px 12px 5px 0;font-size:{size}px;line-height:20px;color:{};\">",
-                        c.muted
-                    );
-                    self.spans(label);
-                    let _ = write!(
-                        self.out,
-                        "</td><td class=\"vl-text\" align=\"right\" valign=\"top\" style=\"padding:5px 0;font-size:{size}px;line-height:20px;color:{};text-align:right;\">",
-                        c.text
-                    );
-                    self.spans(value);
-                    self.out.push_str("</td></tr>");
-                }
-                self.out.push_str("</table></td></tr></table>\n");
-            }
-            Block::Button { text, href } => {
-                let _ = write!(
-                    self.out,
-                    "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"{p}\" style=\"border-radius:6px;background:{p};\"><a href=\"",
-                    p = c.primary
-                );
-                push_html(self.out, href);
-                let _ = write!(
-                    self.out,
-                    "\" style=\"display:inline-block;padding:14px 28px;font-size:16px;line-height:20px;font-weight:700;color:{};text-decoration:none;border-radius:6px;\">",
-                    c.on_primary
-                );
-                push_html(self.out, text);
-                self.out.push_str("</a></td></tr></table>\n");
-            }
+            Block::Rows { references, rows } => self.rows(*references, rows),
+            Block::Button { text, href } => self.button(text, href),
             Block::Chart { title, unit, bars } => self.chart(title, unit, bars),
             Block::Qr {
                 kind,
                 payload,
                 caption,
-            } => {
-                // Nobody scans a QR code on the screen they read it on: email links instead.
-                if kind == "url" {
-                    let _ = write!(
-                        self.out,
-                        "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\"><a href=\"",
-                        c.text
-                    );
-                    push_html(self.out, payload);
-                    let _ = write!(
-                        self.out,
-                        "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">",
-                        c.primary
-                    );
-                    push_html(self.out, if caption.is_empty() { payload } else { caption });
-                    self.out.push_str("</a></p>\n");
-                }
-            }
+            } => self.qr(kind, payload, caption),
             Block::Signature {
                 party, name, title, ..
-            } => {
-                let _ = write!(
-                    self.out,
-                    "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:15px;line-height:22px;color:{};\">",
-                    c.text
-                );
-                if !party.is_empty() {
-                    let _ = write!(
-                        self.out,
-                        "<span class=\"vl-muted\" style=\"font-size:12px;color:{};text-transform:uppercase;letter-spacing:0.5px;\">",
-                        c.muted
-                    );
-                    push_html(self.out, party);
-                    self.out.push_str("</span><br>");
-                }
-                self.out.push_str("<strong>");
-                push_html(self.out, name);
-                self.out.push_str("</strong>");
-                if !title.is_empty() {
-                    self.out.push_str("<br>");
-                    push_html(self.out, title);
-                }
-                self.out.push_str("</p>\n");
-            }
+            } => self.signature(party, name, title),
             // Print only: the envelope window and the payment slip.
             Block::Address { .. } | Block::Remittance { .. } | Block::Only { .. } => {}
         }
     }
 
-    fn table(&mut self, columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>]) {
+    fn heading(&mut self, level: u8, content: &[Span]) {
         let c = &self.brand.colors;
-        self.out.push_str("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 24px;border-collapse:collapse;\">\n<tr>");
-        let align = |a: Align| match a {
-            Align::Left => "left",
-            Align::Right => "right",
-            Align::Center => "center",
+        let (size, line, margin) = match level {
+            1 => (26, 34, "0 0 16px"),
+            2 => (19, 26, "28px 0 10px"),
+            _ => (16, 24, "20px 0 8px"),
         };
+        let _ = write!(
+            self.out,
+            "<h{level} class=\"vl-text\" style=\"margin:{margin};font-size:{size}px;line-height:{line}px;font-weight:700;color:{};\">",
+            c.text
+        );
+        self.spans(content);
+        let _ = writeln!(self.out, "</h{level}>");
+    }
+
+    fn paragraph(&mut self, content: &[Span]) {
+        let c = &self.brand.colors;
+        let _ = write!(
+            self.out,
+            "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\">",
+            c.text
+        );
+        self.spans(content);
+        self.out.push_str("</p>\n");
+    }
+
+    fn list(&mut self, ordered: bool, items: &[Vec<Span>]) {
+        let c = &self.brand.colors;
+        let tag = if ordered { "ol" } else { "ul" };
+        let _ = write!(
+            self.out,
+            "<{tag} class=\"vl-text\" style=\"margin:0 0 16px;padding:0 0 0 24px;color:{};\">",
+            c.text
+        );
+        for i in items {
+            self.out
+                .push_str("<li style=\"margin:0 0 8px;font-size:16px;line-height:24px;\">");
+            self.spans(i);
+            self.out.push_str("</li>");
+        }
+        let _ = writeln!(self.out, "</{tag}>");
+    }
+
+    fn rule(&mut self) {
+        let c = &self.brand.colors;
+        let _ = writeln!(
+            self.out,
+            "<hr class=\"vl-border\" style=\"border:0;border-top:1px solid {};margin:24px 0;\">",
+            c.border
+        );
+    }
+
+    fn image(&mut self, src: &str, alt: &str) {
+        let file = src.strip_prefix("brand:").unwrap_or(src);
+        self.out.push_str("<img src=\"");
+        push_html(self.out, &format!("{}/{}", self.base, file));
+        self.out.push_str("\" alt=\"");
+        push_html(self.out, alt);
+        self.out.push_str("\" width=\"536\" style=\"display:block;width:100%;max-width:536px;height:auto;border:0;margin:0 0 16px;\">\n");
+    }
+
+    fn notice(&mut self, tone: Tone, blocks: &[Block]) {
+        let c = &self.brand.colors;
+        let (accent, bg, class) = match tone {
+            Tone::Warning => (&c.warning, &c.warning_bg, "vl-warn"),
+            Tone::Success => (&c.success, &c.success_bg, "vl-ok"),
+            Tone::Info => (&c.primary, &c.info_bg, "vl-info"),
+        };
+        let _ = write!(
+            self.out,
+            "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"{class}\" style=\"background:{bg};border-left:4px solid {accent};border-radius:4px;padding:14px 18px 0;\">"
+        );
+        for b in flatten_for(blocks, Channel::Email) {
+            self.block(b);
+        }
+        self.out.push_str("</td></tr></table>\n");
+    }
+
+    fn small(&mut self, blocks: &[Block]) {
+        let c = &self.brand.colors;
+        let _ = write!(
+            self.out,
+            "<div class=\"vl-muted\" style=\"margin:24px 0 0;color:{};\">",
+            c.muted
+        );
+        let mut inner = String::new();
+        let mut w = HtmlWriter {
+            out: &mut inner,
+            brand: self.brand,
+            base: self.base,
+        };
+        for b in flatten_for(blocks, Channel::Email) {
+            w.block(b);
+        }
+        // Small print: the same blocks, smaller and muted.
+        let inner = inner
+            .replace(
+                "font-size:16px;line-height:24px;",
+                "font-size:12px;line-height:18px;",
+            )
+            .replace(
+                &format!("color:{};", c.text),
+                &format!("color:{};", c.muted),
+            )
+            .replace("class=\"vl-text\"", "class=\"vl-muted\"");
+        self.out.push_str(&inner);
+        self.out.push_str("</div>\n");
+    }
+
+    fn rows(&mut self, references: bool, rows: &[(Vec<Span>, Vec<Span>)]) {
+        let c = &self.brand.colors;
+        let (size, pad) = if references {
+            (13, "12px 16px")
+        } else {
+            (15, "16px 20px")
+        };
+        let _ = write!(
+            self.out,
+            "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 20px;border-collapse:separate;\"><tr><td class=\"vl-soft\" style=\"background:{};border:1px solid {};border-radius:8px;padding:{pad};\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">",
+            c.background, c.border
+        );
+        for (label, value) in rows {
+            let _ = write!(
+                self.out,
+                "<tr><td class=\"vl-muted\" valign=\"top\" style=\"padding:5px 12px 5px 0;font-size:{size}px;line-height:20px;color:{};\">",
+                c.muted
+            );
+            self.spans(label);
+            let _ = write!(
+                self.out,
+                "</td><td class=\"vl-text\" align=\"right\" valign=\"top\" style=\"padding:5px 0;font-size:{size}px;line-height:20px;color:{};text-align:right;\">",
+                c.text
+            );
+            self.spans(value);
+            self.out.push_str("</td></tr>");
+        }
+        self.out.push_str("</table></td></tr></table>\n");
+    }
+
+    fn button(&mut self, text: &str, href: &str) {
+        let c = &self.brand.colors;
+        let _ = write!(
+            self.out,
+            "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"{p}\" style=\"border-radius:6px;background:{p};\"><a href=\"",
+            p = c.primary
+        );
+        push_html(self.out, href);
+        let _ = write!(
+            self.out,
+            "\" style=\"display:inline-block;padding:14px 28px;font-size:16px;line-height:20px;font-weight:700;color:{};text-decoration:none;border-radius:6px;\">",
+            c.on_primary
+        );
+        push_html(self.out, text);
+        self.out.push_str("</a></td></tr></table>\n");
+    }
+
+    fn qr(&mut self, kind: &str, payload: &str, caption: &str) {
+        let c = &self.brand.colors;
+        // Nobody scans a QR code on the screen they read it on: email links instead.
+        if kind == "url" {
+            let _ = write!(
+                self.out,
+                "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:16px;line-height:24px;color:{};\"><a href=\"",
+                c.text
+            );
+            push_html(self.out, payload);
+            let _ = write!(
+                self.out,
+                "\" class=\"vl-link\" style=\"color:{};text-decoration:underline;\">",
+                c.primary
+            );
+            push_html(self.out, if caption.is_empty() { payload } else { caption });
+            self.out.push_str("</a></p>\n");
+        }
+    }
+
+    fn signature(&mut self, party: &str, name: &str, title: &str) {
+        let c = &self.brand.colors;
+        let _ = write!(
+            self.out,
+            "<p class=\"vl-text\" style=\"margin:0 0 16px;font-size:15px;line-height:22px;color:{};\">",
+            c.text
+        );
+        if !party.is_empty() {
+            let _ = write!(
+                self.out,
+                "<span class=\"vl-muted\" style=\"font-size:12px;color:{};text-transform:uppercase;letter-spacing:0.5px;\">",
+                c.muted
+            );
+            push_html(self.out, party);
+            self.out.push_str("</span><br>");
+        }
+        self.out.push_str("<strong>");
+        push_html(self.out, name);
+        self.out.push_str("</strong>");
+        if !title.is_empty() {
+            self.out.push_str("<br>");
+            push_html(self.out, title);
+        }
+        self.out.push_str("</p>\n");
+    }
+
+    fn table(&mut self, columns: &[Column], rows: &[Vec<Vec<Span>>], footer: &[Vec<Vec<Span>>]) {
+        self.out.push_str("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"margin:0 0 24px;border-collapse:collapse;\">\n<tr>");
+        self.table_header(columns);
+        self.out.push_str("</tr>\n");
+        for row in rows {
+            self.out.push_str("<tr>");
+            self.table_cells(columns, row);
+            self.out.push_str("</tr>\n");
+        }
+        for (ri, row) in footer.iter().enumerate() {
+            self.out.push_str("<tr>");
+            self.table_footer_cells(columns, row, ri + 1 == footer.len());
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    fn table_header(&mut self, columns: &[Column]) {
+        let c = &self.brand.colors;
         let n = columns.len();
         for (i, col) in columns.iter().enumerate() {
             let pad = if i + 1 == n {
@@ -358,77 +400,78 @@ impl HtmlWriter<'_> {
                 "<th class=\"vl-muted vl-border vl-th\" align=\"{a}\" style=\"padding:{pad};font-size:12px;line-height:16px;font-weight:600;text-transform:uppercase;letter-spacing:0.4px;color:{};border-bottom:2px solid {};text-align:{a};\">",
                 c.muted,
                 c.border,
-                a = align(col.align)
+                a = align_name(col.align)
             );
             self.spans(&col.header);
             self.out.push_str("</th>");
         }
-        self.out.push_str("</tr>\n");
-        for row in rows {
-            self.out.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let a = columns.get(i).map_or("left", |c| align(c.align));
-                let pad = if i + 1 == n {
-                    "10px 0 10px 8px"
-                } else if i == 0 {
-                    "10px 8px 10px 0"
-                } else {
-                    "10px 8px"
-                };
-                let nowrap = if a == "right" {
-                    "white-space:nowrap;"
-                } else {
-                    ""
-                };
-                let _ = write!(
-                    self.out,
-                    "<td class=\"vl-text vl-border vl-cell\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
-                    c.text, c.border
-                );
-                self.spans(cell);
-                self.out.push_str("</td>");
-            }
-            self.out.push_str("</tr>\n");
-        }
-        for (ri, row) in footer.iter().enumerate() {
-            let last = ri + 1 == footer.len();
-            let (size, border) = if last {
-                (16, format!("border-top:2px solid {};", c.border))
+    }
+
+    fn table_cells(&mut self, columns: &[Column], row: &[Vec<Span>]) {
+        let c = &self.brand.colors;
+        let n = columns.len();
+        for (i, cell) in row.iter().enumerate() {
+            let a = columns.get(i).map_or("left", |c| align_name(c.align));
+            let pad = if i + 1 == n {
+                "10px 0 10px 8px"
+            } else if i == 0 {
+                "10px 8px 10px 0"
             } else {
-                (14, String::new())
+                "10px 8px"
             };
-            let vpad = if last { "12px 0 6px" } else { "6px 0" };
-            self.out.push_str("<tr>");
-            // A footer label spans the empty cells after it, so a long label
-            // ("Zu zahlender Gesamtbetrag") does not widen the first column.
-            let mut i = 0;
-            while i < row.len() {
-                let mut span = 1;
-                while i + span < row.len() && row[i + span].is_empty() && i + span + 1 < row.len() {
-                    span += 1;
-                }
-                let a = columns.get(i + span - 1).map_or("left", |c| align(c.align));
-                let a = if span > 1 { "left" } else { a };
-                let is_value = i + span == row.len();
-                let pad_r = if is_value { "0" } else { "8px" };
-                let nowrap = if is_value { "white-space:nowrap;" } else { "" };
-                let colspan = if span > 1 {
-                    format!(" colspan=\"{span}\"")
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    self.out,
-                    "<td{colspan} class=\"vl-text vl-border vl-cell\" align=\"{a}\" style=\"padding:{vpad};padding-right:{pad_r};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};{nowrap}\">",
-                    c.text
-                );
-                self.spans(&row[i]);
-                self.out.push_str("</td>");
-                i += span;
-            }
-            self.out.push_str("</tr>\n");
+            let nowrap = if a == "right" {
+                "white-space:nowrap;"
+            } else {
+                ""
+            };
+            let _ = write!(
+                self.out,
+                "<td class=\"vl-text vl-border vl-cell\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
+                c.text, c.border
+            );
+            self.spans(cell);
+            self.out.push_str("</td>");
         }
-        self.out.push_str("</table>\n");
+    }
+
+    /// A footer row; `last` is the total, larger and with a rule above.
+    fn table_footer_cells(&mut self, columns: &[Column], row: &[Vec<Span>], last: bool) {
+        let c = &self.brand.colors;
+        let (size, border) = if last {
+            (16, format!("border-top:2px solid {};", c.border))
+        } else {
+            (14, String::new())
+        };
+        let vpad = if last { "12px 0 6px" } else { "6px 0" };
+        // A footer label spans the empty cells after it, so a long label
+        // ("Zu zahlender Gesamtbetrag") does not widen the first column.
+        let mut i = 0;
+        while i < row.len() {
+            let mut span = 1;
+            while i + span < row.len() && row[i + span].is_empty() && i + span + 1 < row.len() {
+                span += 1;
+            }
+            let a = columns
+                .get(i + span - 1)
+                .map_or("left", |c| align_name(c.align));
+            let a = if span > 1 { "left" } else { a };
+            let is_value = i + span == row.len();
+            let pad_r = if is_value { "0" } else { "8px" };
+            let nowrap = if is_value { "white-space:nowrap;" } else { "" };
+            let colspan = if span > 1 {
+                format!(" colspan=\"{span}\"")
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                self.out,
+                "<td{colspan} class=\"vl-text vl-border vl-cell\" align=\"{a}\" style=\"padding:{vpad};padding-right:{pad_r};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};{nowrap}\">",
+                c.text
+            );
+            self.spans(&row[i]);
+            self.out.push_str("</td>");
+            i += span;
+        }
     }
 
     fn chart(&mut self, title: &str, unit: &str, bars: &[Bar]) {
@@ -489,5 +532,14 @@ impl HtmlWriter<'_> {
             self.out.push_str("</td>");
         }
         self.out.push_str("</tr></table>\n");
+    }
+}
+
+/// The HTML `align` value of a column alignment.
+fn align_name(a: Align) -> &'static str {
+    match a {
+        Align::Left => "left",
+        Align::Right => "right",
+        Align::Center => "center",
     }
 }
