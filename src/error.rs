@@ -35,6 +35,9 @@ pub enum ErrorKind {
         channel: Channel,
         /// What went wrong.
         message: String,
+        /// Typst's problems in the print frame, with their places (empty
+        /// for other failures).
+        diagnostics: Vec<Diagnostic>,
     },
     /// Reading a file failed.
     #[error("cannot read `{}`: {source}", .path.display())]
@@ -93,19 +96,32 @@ impl Error {
         &self.0
     }
 
-    /// The design problems, when this is a design error.
+    /// The problems with their places: a design's, or Typst's in the print
+    /// frame when a PDF failed.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match &*self.0 {
-            ErrorKind::Design { diagnostics, .. } => diagnostics,
+            ErrorKind::Design { diagnostics, .. } | ErrorKind::Render { diagnostics, .. } => {
+                diagnostics
+            }
             _ => &[],
         }
     }
 
     pub(crate) fn render(record: &str, channel: Channel, message: impl Into<String>) -> Error {
+        Error::render_with(record, channel, message.into(), Vec::new())
+    }
+
+    pub(crate) fn render_with(
+        record: &str,
+        channel: Channel,
+        message: String,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Error {
         ErrorKind::Render {
             record: record.to_owned(),
             channel,
-            message: message.into(),
+            message,
+            diagnostics,
         }
         .into()
     }

@@ -395,45 +395,53 @@ fn typst_code_in_customer_data_is_printed_literally() {
     assert_eq!(doc.name.as_deref(), Some(HOSTILE));
 }
 
-/// A copy of a shipped design in a temp folder, with the shipped brand and
-/// extra files (e.g. its own print.typ) and a changed manifest.
-fn temp_design(
+/// A shipped design copied in memory as `templates/design-<tag>` beside the
+/// shipped brand and offers, with extra files (e.g. its own print.typ) and a
+/// changed manifest. No temporary folder: the design is loaded through a
+/// MemoryLoader.
+fn memory_design(
     base: &str,
     tag: &str,
     files: &[(&str, &str)],
     manifest: impl Fn(String) -> String,
-) -> PathBuf {
-    let dir = out_dir().join(format!("design-{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("locales")).unwrap();
-    let src = Path::new("templates").join(base);
-    std::fs::copy(src.join("body.md"), dir.join("body.md")).unwrap();
-    for e in std::fs::read_dir(src.join("locales")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.join("locales").join(p.file_name().unwrap())).unwrap();
+) -> Design {
+    let mut loader = vellum::MemoryLoader::from_dir("templates").unwrap();
+    let dir = format!("templates/design-{tag}");
+    for name in [
+        "body.md",
+        "locales/en-US.ftl",
+        "locales/en-GB.ftl",
+        "locales/de-DE.ftl",
+        "locales/fr-FR.ftl",
+        "locales/zh-CN.ftl",
+    ] {
+        let bytes = loader
+            .get(format!("templates/{base}/{name}"))
+            .unwrap()
+            .to_vec();
+        loader.insert(format!("{dir}/{name}"), bytes);
     }
-    let brand = std::fs::canonicalize("templates/brand").unwrap();
-    let toml = std::fs::read_to_string(src.join("design.toml")).unwrap();
-    let offers = std::fs::canonicalize("templates/offers").unwrap();
-    let toml = format!(
-        "brand = {:?}\n{}\n[offers]\nlibrary = {:?}\n",
-        brand.to_str().unwrap(),
-        manifest(toml),
-        offers.to_str().unwrap()
-    );
-    std::fs::write(dir.join("design.toml"), toml).unwrap();
+    let toml = String::from_utf8(
+        loader
+            .get(format!("templates/{base}/design.toml"))
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    loader.insert(format!("{dir}/design.toml"), manifest(toml));
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        loader.insert(format!("{dir}/{name}"), *text);
     }
-    dir
+    Design::load_with(&dir, loader).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn render_err(dir: &Path, record: &Value) -> String {
-    let d = Design::load(dir).unwrap_or_else(|e| panic!("{e}"));
-    let doc = vellum::compose(&d, record, &options()).unwrap();
-    match vellum::render::PrintEngine::new(&d).unwrap().render(&doc) {
-        Ok(_) => panic!("{} rendered, expected an error", dir.display()),
-        Err(e) => e.to_string(),
+/// The print error of a design that loads and composes, with the error's
+/// diagnostics.
+fn render_err(d: &Design, record: &Value) -> (String, Vec<vellum::model::Diagnostic>) {
+    let doc = vellum::compose(d, record, &options()).unwrap();
+    match vellum::render::PrintEngine::new(d).unwrap().render(&doc) {
+        Ok(_) => panic!("{} rendered, expected an error", d.dir().display()),
+        Err(e) => (e.to_string(), e.diagnostics().to_vec()),
     }
 }
 
@@ -456,8 +464,24 @@ fn the_sandbox_refuses_host_files_packages_and_escapes() {
         ),
     ];
     for (tag, frame, quoted) in cases {
-        let dir = temp_design("welcome", tag, &[("print.typ", frame)], |t| t);
-        let err = render_err(&dir, &record);
+        let d = memory_design("welcome", tag, &[("print.typ", frame)], |t| t);
+        let (err, diagnostics) = render_err(&d, &record);
+        // Typst's problem is a diagnostic with its place, not only text.
+        let first = &diagnostics[0];
+        assert_eq!(
+            first.place.file,
+            format!("templates/design-{tag}/print.typ"),
+            "{tag}: {err}"
+        );
+        assert_eq!(first.place.line, 1, "{tag}: {err}");
+        assert!(
+            err.contains(&first.place.to_string()),
+            "{tag}: the message names the same place: {err}"
+        );
+        assert!(
+            first.message.starts_with("print frame error: "),
+            "{tag}: {err}"
+        );
         assert!(err.contains("record C1001: print:"), "{tag}: {err}");
         assert!(
             err.contains("print.typ:1:"),
@@ -479,8 +503,7 @@ fn the_sandbox_refuses_host_files_packages_and_escapes() {
 #[test]
 fn a_design_may_bring_its_own_frame() {
     let frame = "#import \"/brand/print/lib.typ\": letter\n#letter(json(\"/data.json\"), footer: (data, geo) => [Own footer #data.record])\n";
-    let dir = temp_design("welcome", "own-frame", &[("print.typ", frame)], |t| t);
-    let d = Design::load(&dir).unwrap();
+    let d = memory_design("welcome", "own-frame", &[("print.typ", frame)], |t| t);
     let doc = vellum::compose(&d, &samples("welcome").remove(0).1, &options()).unwrap();
     let pdf = vellum::render::PrintEngine::new(&d)
         .unwrap()
@@ -492,7 +515,7 @@ fn a_design_may_bring_its_own_frame() {
 
 #[test]
 fn too_many_pages_is_a_clear_error() {
-    let dir = temp_design("bill", "max-pages", &[], |t| {
+    let d = memory_design("bill", "max-pages", &[], |t| {
         t.replace("max_pages = 6", "max_pages = 1")
     });
     let record = samples("bill")
@@ -500,7 +523,7 @@ fn too_many_pages_is_a_clear_error() {
         .find(|(n, _)| n == "C1006")
         .unwrap()
         .1;
-    let err = render_err(&dir, &record);
+    let (err, _) = render_err(&d, &record);
     assert!(err.contains("max_pages = 1"), "{err}");
 }
 

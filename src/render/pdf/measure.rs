@@ -14,11 +14,11 @@
 //! back to another font with other metrics; a line break) gets no bound, and
 //! its row keeps Typst's own measurement.
 
-use serde_json::Value;
 use typst::layout::Abs;
 use typst::text::{FontInstance, FontStretch, FontStyle, FontVariant, FontVariations, FontWeight};
 
 use super::world::FONTS;
+use crate::model::Span;
 
 /// Relative margin on the sum of advances.
 const SLACK: f64 = 1.08;
@@ -66,24 +66,21 @@ impl Faces {
         })
     }
 
-    /// An upper bound of the width of print spans (`[{kind, text | content}]`,
-    /// or a string for plain text) in em, or `None` when there is none.
-    pub(crate) fn width(&self, spans: &Value) -> Option<f64> {
+    /// An upper bound of the width of spans in em, or `None` when there is
+    /// none.
+    pub(crate) fn width(&self, spans: &[Span]) -> Option<f64> {
         let mut em = 0.0;
-        match spans.as_str() {
-            Some(text) => em = self.regular.advance(text)?,
-            None => self.add(spans, &self.regular, &mut em)?,
-        }
+        self.add(spans, &self.regular, &mut em)?;
         Some(em * SLACK + SLACK_EM)
     }
 
-    fn add(&self, spans: &Value, face: &Face, em: &mut f64) -> Option<()> {
-        for s in spans.as_array()? {
-            match s.get("kind")?.as_str()? {
-                "text" => *em += face.advance(s.get("text")?.as_str()?)?,
-                "strong" => self.add(s.get("content")?, &self.bold, em)?,
-                "em" => self.add(s.get("content")?, &self.italic, em)?,
-                _ => return None,
+    fn add(&self, spans: &[Span], face: &Face, em: &mut f64) -> Option<()> {
+        for s in spans {
+            match s {
+                Span::Text { text } => *em += face.advance(text)?,
+                Span::Strong { content } => self.add(content, &self.bold, em)?,
+                Span::Em { content } => self.add(content, &self.italic, em)?,
+                Span::Link { .. } => return None,
             }
         }
         Some(())
@@ -132,22 +129,31 @@ mod tests {
     use serde_json::json;
 
     use super::Faces;
+    use crate::model::Span;
+
+    fn text(t: &str) -> Vec<Span> {
+        vec![Span::Text { text: t.into() }]
+    }
+
+    /// `text` inside `kind` (`text`, `strong` or `em`).
+    fn styled(kind: &str, t: &str) -> Vec<Span> {
+        match kind {
+            "strong" => vec![Span::Strong { content: text(t) }],
+            "em" => vec![Span::Em { content: text(t) }],
+            _ => text(t),
+        }
+    }
 
     #[test]
     fn bounds_the_bundled_family() {
         let f = Faces::load("Inter").expect("Inter is bundled");
         assert!((0.6..0.8).contains(&f.cap), "cap height {}", f.cap);
-        let w = f
-            .width(&json!([{"kind": "text", "text": "Standing charge"}]))
-            .unwrap();
+        let w = f.width(&text("Standing charge")).unwrap();
         // 15 characters of Inter at roughly half an em each.
         assert!((6.0..10.0).contains(&w), "{w}");
-        let bold = f
-            .width(&json!([{"kind": "strong", "content": [{"kind": "text", "text": "Standing charge"}]}]))
-            .unwrap();
+        let bold = f.width(&styled("strong", "Standing charge")).unwrap();
         assert!(bold > w, "bold {bold} is wider than regular {w}");
-        assert_eq!(f.width(&json!([])), Some(0.25));
-        assert_eq!(f.width(&json!("Standing charge")), Some(w));
+        assert_eq!(f.width(&[]), Some(0.25));
     }
 
     /// Typst lays each text out (tabular figures, as in the frame's tables)
@@ -173,12 +179,7 @@ mod tests {
         let mut cases = Vec::new();
         for t in texts {
             for kind in ["text", "strong", "em"] {
-                let spans = if kind == "text" {
-                    json!([{"kind": "text", "text": t}])
-                } else {
-                    json!([{"kind": kind, "content": [{"kind": "text", "text": t}]}])
-                };
-                cases.push((t, kind, f.width(&spans).unwrap()));
+                cases.push((t, kind, f.width(&styled(kind, t)).unwrap()));
             }
         }
         let check = |scale: f64| -> Result<(), String> {
@@ -221,11 +222,22 @@ mod tests {
     #[test]
     fn no_bound_for_what_it_cannot_vouch_for() {
         let f = Faces::load("inter").unwrap();
-        let none = |spans| assert_eq!(f.width(&spans), None, "{spans}");
-        none(json!([{"kind": "text", "text": "电费"}]));
-        none(json!([{"kind": "text", "text": "two\nlines"}]));
-        none(json!([{"kind": "link", "href": "https://x.example", "content": []}]));
-        none(json!(42));
+        let none = |spans: Vec<Span>| assert_eq!(f.width(&spans), None, "{spans:?}");
+        none(text("电费"));
+        none(text("two\nlines"));
+        none(vec![Span::Link {
+            href: "https://x.example".into(),
+            content: vec![],
+        }]);
+        none(vec![Span::Em {
+            content: vec![
+                Span::Strong { content: text("x") },
+                Span::Link {
+                    href: "https://x.example".into(),
+                    content: text("x"),
+                },
+            ],
+        }]);
         assert!(Faces::load("No Such Family").is_none());
     }
 }

@@ -9,6 +9,7 @@
 //! else, and the document's date as the only clock, so the same input gives
 //! byte-identical PDF bytes.
 
+mod blocks;
 mod glyphs;
 mod measure;
 mod qr;
@@ -73,9 +74,14 @@ impl PrintEngine {
         }
         let brand = shown(design.brand_dir());
         let dir = shown(design.dir());
-        let mut engine =
-            Engine::load(design.loader(), design.brand_dir(), &brand, design.dir(), &dir)
-                .map_err(fail)?;
+        let mut engine = Engine::load(
+            design.loader(),
+            design.brand_dir(),
+            &brand,
+            design.dir(),
+            &dir,
+        )
+        .map_err(fail)?;
         engine.frame = view::prepare(design).map_err(fail)?;
         Ok(PrintEngine {
             engine,
@@ -109,7 +115,8 @@ impl PrintEngine {
         let result = typeset(&world, doc, options, self.max_pages);
         // The memo cache is global: drop what recent documents did not use.
         typst::comemo::evict(MEMO_MAX_AGE);
-        result.map_err(fail)
+        result
+            .map_err(|p| Error::render_with(&doc.record, Channel::Print, p.message, p.diagnostics))
     }
 }
 
@@ -121,12 +128,28 @@ fn document_date(iso: &str) -> Option<Datetime> {
     Datetime::from_ymd(year, month, day)
 }
 
+/// A failed print render: the message, and Typst's problems with their
+/// places in the frame.
+struct Problem {
+    message: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem {
+            message,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
 fn typeset(
     world: &DocWorld<'_>,
     doc: &Document,
     options: &PdfOptions,
     max_pages: u32,
-) -> std::result::Result<Pdf, String> {
+) -> std::result::Result<Pdf, Problem> {
     let compiled = typst::compile::<PagedDocument>(world);
     let paged = compiled
         .output
@@ -135,14 +158,16 @@ fn typeset(
     if pages > max_pages as usize {
         return Err(format!(
             "the document has {pages} pages, more than the design's max_pages = {max_pages}"
-        ));
+        )
+        .into());
     }
     let missing = glyphs::missing(&paged);
     if !missing.is_empty() {
         return Err(format!(
             "the fonts have no glyph for {}; the PDF would show empty boxes",
             glyphs::describe(&missing)
-        ));
+        )
+        .into());
     }
     let standards = match options.standard {
         PdfStandard::Tagged => vec![],
@@ -179,7 +204,7 @@ fn typeset(
                     .map_err(|e| format!("cannot encode the page PNG: {e}"))?,
             )
         }
-        Some(dpi) => return Err(format!("png_dpi {dpi} is out of range (1 to 1200)")),
+        Some(dpi) => return Err(format!("png_dpi {dpi} is out of range (1 to 1200)").into()),
         None => None,
     };
     Ok(Pdf {
@@ -190,47 +215,66 @@ fn typeset(
     })
 }
 
-/// Typst's errors as one message: each with its place in the frame, hints
-/// rewritten for vellum's users (Typst's own mention CLI flags).
-fn describe(world: &DocWorld<'_>, diags: &[SourceDiagnostic]) -> String {
+/// Typst's errors as one message, and as diagnostics: each with its place
+/// in the frame, hints rewritten for vellum's users (Typst's own mention
+/// CLI flags).
+fn describe(world: &DocWorld<'_>, diags: &[SourceDiagnostic]) -> Problem {
     let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
     for d in diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .take(5)
     {
+        let hints: Vec<String> = d.hints.iter().filter_map(|h| rewrite_hint(&h.v)).collect();
+        let message = format!("print frame error: {}", d.message);
+        let place = place(world, d.span);
         let mut s = String::new();
-        if let Some(place) = place(world, d.span) {
-            s.push_str(&place);
-            s.push_str(": ");
-        }
-        s.push_str("print frame error: ");
-        s.push_str(&d.message);
-        for h in &d.hints {
-            if let Some(h) = rewrite_hint(&h.v) {
-                s.push_str(" (hint: ");
-                s.push_str(&h);
-                s.push(')');
+        if let Some((file, line_col)) = &place {
+            s.push_str(file);
+            if let Some((line, col)) = line_col {
+                s.push_str(&format!(":{line}:{col}"));
             }
+            s.push_str(": ");
+            let (line, col) = line_col.unwrap_or((1, 1));
+            let mut diag = Diagnostic::new(Place::new(file, line, col), message.clone());
+            if let Some(h) = hints.first() {
+                diag = diag.hint(h.clone());
+            }
+            diagnostics.push(diag);
+        }
+        s.push_str(&message);
+        for h in &hints {
+            s.push_str(" (hint: ");
+            s.push_str(h);
+            s.push(')');
         }
         out.push(s);
     }
     if out.is_empty() {
         out.push("print frame error".to_owned());
     }
-    out.join("; ")
+    Problem {
+        message: out.join("; "),
+        diagnostics,
+    }
 }
 
-fn place(world: &DocWorld<'_>, span: typst::syntax::DiagSpan) -> Option<String> {
+/// The file (as the user knows it) and, when Typst can tell, the line and
+/// column of a span.
+fn place(
+    world: &DocWorld<'_>,
+    span: typst::syntax::DiagSpan,
+) -> Option<(String, Option<(u32, u32)>)> {
     let id = span.id()?;
     let vpath = id.get().vpath().get_with_slash().to_owned();
     let shown = world.engine.shown(&vpath);
-    let Some(range) = world.range(span) else {
-        return Some(shown);
-    };
-    let source = world.source(id).ok()?;
-    let (line, col) = source.lines().byte_to_line_column(range.start)?;
-    Some(format!("{shown}:{}:{}", line + 1, col + 1))
+    let line_col = world.range(span).and_then(|range| {
+        let source = world.source(id).ok()?;
+        let (line, col) = source.lines().byte_to_line_column(range.start)?;
+        Some((line as u32 + 1, col as u32 + 1))
+    });
+    Some((shown, line_col))
 }
 
 /// Typst hints talk to CLI users (`--root`, `--features`, `typst init`).
