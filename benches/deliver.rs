@@ -58,7 +58,6 @@ fn main() {
                     .unwrap();
                 Job {
                     communication: comm,
-                    plan: vec![Channel::Email],
                     audience: Audience::default(),
                 }
             })

@@ -9,10 +9,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use vellum::batch::read_records;
 use vellum::deliver::{Audience, DirTransport, Job, SmtpOptions, SmtpTls, SmtpTransport};
 use vellum::deliver::{Dispatcher, Ledger, MessageOptions};
 use vellum::model::{Channel, Date};
-use vellum::batch::read_records;
 use vellum::{ComposeOptions, Design};
 
 fn main() -> ExitCode {
@@ -61,7 +61,6 @@ fn run(out: &std::path::Path, smtp: Option<String>) -> Result<(), Box<dyn std::e
                 .communication_for(&doc, &plan, false, &options)?;
             jobs.push(Job {
                 communication: comm,
-                plan: plan.clone(),
                 audience: Audience::default(),
             });
         }

@@ -1,6 +1,7 @@
 //! The dispatcher: ledger, retries, fallback, respect.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -173,13 +174,12 @@ pub enum Outcome {
     },
 }
 
-/// A communication with its plan and audience, for [`Dispatcher::deliver_all`].
+/// A communication (which carries its channel plan) with its audience, for
+/// [`Dispatcher::deliver_all`].
 #[derive(Debug, Clone)]
 pub struct Job {
     /// The communication.
     pub communication: Communication,
-    /// The channels to try, in order.
-    pub plan: Vec<Channel>,
     /// Consent and time zone.
     pub audience: Audience,
 }
@@ -221,14 +221,14 @@ pub struct Report {
 /// let comm = pipeline.communication_for(&doc, &[Channel::Email, Channel::Sms], false, &options)?;
 ///
 /// let email = std::sync::Arc::new(StubTransport::new_ok());
+/// assert_eq!(comm.plan, [Channel::Email, Channel::Sms]);
 /// let dispatcher = Dispatcher::builder(Ledger::in_memory()?)
 ///     .transport(Channel::Email, email.clone())
 ///     .build()?;
-/// let plan = [Channel::Email, Channel::Sms];
-/// let outcome = dispatcher.deliver(&comm, &plan, &Audience::default())?;
+/// let outcome = dispatcher.deliver(&comm, &Audience::default())?;
 /// assert!(matches!(outcome, Outcome::Delivered { channel: Channel::Email, .. }));
 /// // Again: the ledger knows.
-/// let again = dispatcher.deliver(&comm, &plan, &Audience::default())?;
+/// let again = dispatcher.deliver(&comm, &Audience::default())?;
 /// assert!(matches!(again, Outcome::AlreadyDelivered { .. }));
 /// assert_eq!(email.sent().len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -336,6 +336,27 @@ enum ChannelResult {
     Failed,
 }
 
+/// What the channels tried so far left: attempts made, failures, and the
+/// channels held back (no consent) with their reasons.
+#[derive(Default)]
+struct Progress {
+    attempts: u32,
+    failures: Vec<AttemptReport>,
+    held: Vec<(Channel, String)>,
+}
+
+impl AttemptReport {
+    /// A channel that failed before any backend was tried.
+    fn unsent(channel: Channel, reason: String) -> AttemptReport {
+        AttemptReport {
+            channel,
+            backend: "-".into(),
+            reason,
+            transient: false,
+        }
+    }
+}
+
 impl Dispatcher {
     /// A dispatcher recording to `ledger`, with no backends yet.
     pub fn builder(ledger: impl Into<Arc<Ledger>>) -> DispatcherBuilder {
@@ -356,13 +377,13 @@ impl Dispatcher {
         &self.ledger
     }
 
-    /// Delivers one communication along `plan` (the customer's channels in
-    /// order of preference, already filtered by consent and contact data).
+    /// Delivers one communication along its plan (`comm.plan`: the
+    /// customer's channels in order of preference, already filtered by
+    /// consent and contact data).
     /// `Err` only when the ledger fails: then nothing more is sent for it.
     pub fn deliver(
         &self,
         comm: &Communication,
-        plan: &[Channel],
         audience: &Audience,
     ) -> Result<Outcome, DeliveryError> {
         let now = (self.clock)();
@@ -370,165 +391,212 @@ impl Dispatcher {
             self.archive_copy(comm, channel)?;
             return Ok(Outcome::AlreadyDelivered { channel });
         }
-        if let Some(cap) = self.respect.frequency_cap
-            && (comm.marketing || !cap.marketing_only)
+        if let Some(reason) = self.frequency_capped(comm, now)? {
+            self.ledger
+                .record_skip(None, &comm.key, "held", &reason, now)?;
+            return self.hold(comm, vec![reason], now);
+        }
+        let mut progress = Progress::default();
+        for &channel in &comm.plan {
+            if let ControlFlow::Break(outcome) =
+                self.try_channel(comm, channel, audience, now, &mut progress)?
+            {
+                return Ok(outcome);
+            }
+        }
+        self.exhausted(comm, progress)
+    }
+
+    /// The frequency cap's reason to hold `comm`, when the customer has had
+    /// enough communications in the cap's period.
+    fn frequency_capped(
+        &self,
+        comm: &Communication,
+        now: SystemTime,
+    ) -> Result<Option<String>, DeliveryError> {
+        let Some(cap) = self.respect.frequency_cap else {
+            return Ok(None);
+        };
+        if cap.marketing_only && !comm.marketing {
+            return Ok(None);
+        }
+        let since = now.checked_sub(cap.period).unwrap_or(UNIX_EPOCH);
+        let n = self
+            .ledger
+            .delivered_since(&comm.record, since, &comm.key, cap.marketing_only)?;
+        if n < cap.max {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "frequency cap: {n} communication{} in the last {} h (cap {})",
+            if n == 1 { "" } else { "s" },
+            cap.period.as_secs() / 3600,
+            cap.max
+        )))
+    }
+
+    /// The quiet hours' reason to hold an SMS at `now` in the customer's
+    /// time zone, when it is quiet there.
+    fn quiet_hours(&self, audience: &Audience, now: SystemTime) -> Option<String> {
+        let q = self.respect.sms_quiet_hours?;
+        let offset = i64::from(audience.utc_offset_minutes.unwrap_or(0)) * 60;
+        let secs = now
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO)
+            .as_secs() as i64;
+        let minute = ((secs + offset).rem_euclid(86_400) / 60) as u16;
+        q.contains(minute).then(|| {
+            format!(
+                "sms: quiet hours in the customer's time zone ({:02}:{:02} local), send after {:02}:{:02}",
+                minute / 60,
+                minute % 60,
+                q.end_minute / 60,
+                q.end_minute % 60
+            )
+        })
+    }
+
+    /// One channel of the plan: skipped (no message, no consent, no
+    /// backend), held (quiet hours end the delivery), or sent with retries.
+    /// `Break` with the outcome when the communication is done.
+    fn try_channel(
+        &self,
+        comm: &Communication,
+        channel: Channel,
+        audience: &Audience,
+        now: SystemTime,
+        progress: &mut Progress,
+    ) -> Result<ControlFlow<Outcome>, DeliveryError> {
+        let Some(message) = comm.message(channel) else {
+            let reason = comm
+                .problems
+                .iter()
+                .find(|(c, _)| *c == channel)
+                .map_or("no message was built for this channel", |(_, r)| r.as_str())
+                .to_owned();
+            let key = format!("{}/{}", comm.key, channel.name());
+            self.ledger
+                .record_skip(None, &key, "permanent", &reason, now)?;
+            progress
+                .failures
+                .push(AttemptReport::unsent(channel, reason));
+            return Ok(ControlFlow::Continue(()));
+        };
+        if comm.marketing && !audience.marketing_consent.contains(&channel) {
+            let reason = format!("{channel}: no marketing consent on this channel");
+            self.ledger
+                .record_skip(Some(message), &message.key, "held", &reason, now)?;
+            progress.held.push((channel, reason));
+            return Ok(ControlFlow::Continue(()));
+        }
+        if channel == Channel::Sms
+            && let Some(reason) = self.quiet_hours(audience, now)
         {
-            let since = now.checked_sub(cap.period).unwrap_or(UNIX_EPOCH);
-            let n =
-                self.ledger
-                    .delivered_since(&comm.record, since, &comm.key, cap.marketing_only)?;
-            if n >= cap.max {
-                let reason = format!(
-                    "frequency cap: {n} communication{} in the last {} h (cap {})",
-                    if n == 1 { "" } else { "s" },
-                    cap.period.as_secs() / 3600,
-                    cap.max
-                );
-                self.ledger
-                    .record_skip(None, &comm.key, "held", &reason, now)?;
+            self.ledger
+                .record_skip(Some(message), &message.key, "held", &reason, now)?;
+            progress.held.push((channel, reason));
+            // Held, not failed: a later run sends it. Falling back to
+            // a letter because it is night would surprise the customer.
+            let reasons = std::mem::take(&mut progress.held)
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+            return self.hold(comm, reasons, now).map(ControlFlow::Break);
+        }
+        let Some(transport) = self.transports.get(&channel) else {
+            let reason = format!("no backend configured for {channel}");
+            self.ledger
+                .record_skip(Some(message), &message.key, "permanent", &reason, now)?;
+            progress
+                .failures
+                .push(AttemptReport::unsent(channel, reason));
+            return Ok(ControlFlow::Continue(()));
+        };
+        self.send_on(comm, transport.as_ref(), message, progress)
+    }
+
+    /// Sends `message` through `transport` with retries; on delivery records
+    /// the communication as delivered and stores its archive copy.
+    fn send_on(
+        &self,
+        comm: &Communication,
+        transport: &dyn Transport,
+        message: &Message,
+        progress: &mut Progress,
+    ) -> Result<ControlFlow<Outcome>, DeliveryError> {
+        let channel = message.channel;
+        let sent = self.send_with_retries(
+            transport,
+            message,
+            &mut progress.attempts,
+            &mut progress.failures,
+        )?;
+        match sent {
+            ChannelResult::Delivered(receipt, possibly_duplicated) => {
+                let now = (self.clock)();
                 self.ledger.record_communication(
                     &comm.key,
                     &comm.record,
-                    "held",
-                    Some(&reason),
+                    "delivered",
+                    None,
                     now,
                 )?;
-                return Ok(Outcome::Held {
-                    reasons: vec![reason],
-                });
-            }
-        }
-        let mut failures = Vec::new();
-        let mut held = Vec::new();
-        let mut attempts = 0;
-        for &channel in plan {
-            let Some(message) = comm.message(channel) else {
-                let reason = comm
-                    .problems
-                    .iter()
-                    .find(|(c, _)| *c == channel)
-                    .map_or("no message was built for this channel", |(_, r)| r.as_str())
-                    .to_owned();
-                let key = format!("{}/{}", comm.key, channel.name());
-                self.ledger
-                    .record_skip(None, &key, "permanent", &reason, now)?;
-                failures.push(AttemptReport {
+                self.archive_copy(comm, channel)?;
+                Ok(ControlFlow::Break(Outcome::Delivered {
                     channel,
-                    backend: "-".into(),
-                    reason,
-                    transient: false,
-                });
-                continue;
-            };
-            if comm.marketing && !audience.marketing_consent.contains(&channel) {
-                let reason = format!("{channel}: no marketing consent on this channel");
-                self.ledger
-                    .record_skip(Some(message), &message.key, "held", &reason, now)?;
-                held.push((channel, reason));
-                continue;
+                    receipt,
+                    attempts: progress.attempts,
+                    possibly_duplicated,
+                    failed_before: std::mem::take(&mut progress.failures),
+                }))
             }
-            if channel == Channel::Sms
-                && let Some(q) = self.respect.sms_quiet_hours
-            {
-                let offset = i64::from(audience.utc_offset_minutes.unwrap_or(0)) * 60;
-                let secs = now
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or(Duration::ZERO)
-                    .as_secs() as i64;
-                let minute = ((secs + offset).rem_euclid(86_400) / 60) as u16;
-                if q.contains(minute) {
-                    let reason = format!(
-                        "sms: quiet hours in the customer's time zone ({:02}:{:02} local), send after {:02}:{:02}",
-                        minute / 60,
-                        minute % 60,
-                        q.end_minute / 60,
-                        q.end_minute % 60
-                    );
-                    self.ledger
-                        .record_skip(Some(message), &message.key, "held", &reason, now)?;
-                    held.push((channel, reason));
-                    // Held, not failed: a later run sends it. Falling back to
-                    // a letter because it is night would surprise the customer.
-                    let reasons: Vec<String> = held.into_iter().map(|(_, r)| r).collect();
-                    self.ledger.record_communication(
-                        &comm.key,
-                        &comm.record,
-                        "held",
-                        Some(&reasons.join("; ")),
-                        now,
-                    )?;
-                    return Ok(Outcome::Held { reasons });
-                }
+            ChannelResult::AlreadyDelivered => {
+                Ok(ControlFlow::Break(Outcome::AlreadyDelivered { channel }))
             }
-            let Some(transport) = self.transports.get(&channel) else {
-                let reason = format!("no backend configured for {channel}");
-                self.ledger
-                    .record_skip(Some(message), &message.key, "permanent", &reason, now)?;
-                failures.push(AttemptReport {
-                    channel,
-                    backend: "-".into(),
-                    reason,
-                    transient: false,
-                });
-                continue;
-            };
-            match self.send_with_retries(
-                transport.as_ref(),
-                message,
-                &mut attempts,
-                &mut failures,
-            )? {
-                ChannelResult::Delivered(receipt, possibly_duplicated) => {
-                    let now = (self.clock)();
-                    self.ledger.record_communication(
-                        &comm.key,
-                        &comm.record,
-                        "delivered",
-                        None,
-                        now,
-                    )?;
-                    self.archive_copy(comm, channel)?;
-                    return Ok(Outcome::Delivered {
-                        channel,
-                        receipt,
-                        attempts,
-                        possibly_duplicated,
-                        failed_before: failures,
-                    });
-                }
-                ChannelResult::AlreadyDelivered => {
-                    return Ok(Outcome::AlreadyDelivered { channel });
-                }
-                ChannelResult::Failed => {}
-            }
+            ChannelResult::Failed => Ok(ControlFlow::Continue(())),
         }
+    }
+
+    /// Records `comm` as held with `reasons`.
+    fn hold(
+        &self,
+        comm: &Communication,
+        reasons: Vec<String>,
+        now: SystemTime,
+    ) -> Result<Outcome, DeliveryError> {
+        self.ledger.record_communication(
+            &comm.key,
+            &comm.record,
+            "held",
+            Some(&reasons.join("; ")),
+            now,
+        )?;
+        Ok(Outcome::Held { reasons })
+    }
+
+    /// The plan ran out without a delivery: held when every channel was only
+    /// held back, otherwise undeliverable with every attempt's reason.
+    fn exhausted(
+        &self,
+        comm: &Communication,
+        progress: Progress,
+    ) -> Result<Outcome, DeliveryError> {
         let now = (self.clock)();
+        let Progress {
+            mut failures, held, ..
+        } = progress;
         if failures.is_empty() && !held.is_empty() {
-            let reasons: Vec<String> = held.into_iter().map(|(_, r)| r).collect();
-            self.ledger.record_communication(
-                &comm.key,
-                &comm.record,
-                "held",
-                Some(&reasons.join("; ")),
-                now,
-            )?;
-            return Ok(Outcome::Held { reasons });
+            return self.hold(comm, held.into_iter().map(|(_, r)| r).collect(), now);
         }
         for (channel, reason) in held {
-            failures.push(AttemptReport {
-                channel,
-                backend: "-".into(),
-                reason,
-                transient: false,
-            });
+            failures.push(AttemptReport::unsent(channel, reason));
         }
         if failures.is_empty() {
-            failures.push(AttemptReport {
-                channel: plan.first().copied().unwrap_or(Channel::Email),
-                backend: "-".into(),
-                reason: "the channel plan is empty".into(),
-                transient: false,
-            });
+            let channel = comm.plan.first().copied().unwrap_or(Channel::Email);
+            failures.push(AttemptReport::unsent(
+                channel,
+                "the channel plan is empty".into(),
+            ));
         }
         let reason = failures
             .iter()
@@ -633,7 +701,7 @@ impl Dispatcher {
                     loop {
                         let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).next();
                         let Some(job) = job else { break };
-                        let result = self.deliver(&job.communication, &job.plan, &job.audience);
+                        let result = self.deliver(&job.communication, &job.audience);
                         let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
                         r.count(&job, result);
                     }

@@ -308,8 +308,9 @@ pub struct ArchiveBody {
     pub delivered_by: Option<Channel>,
 }
 
-/// A communication for one customer: a message per channel it can go out on,
-/// the channels it cannot go out on with the reason, and the archive copy.
+/// A communication for one customer: its channel plan, a message per channel
+/// it can go out on, the channels it cannot go out on with the reason, and
+/// the archive copy.
 #[derive(Debug, Clone)]
 pub struct Communication {
     /// The communication's key (idempotency key without the channel).
@@ -324,6 +325,9 @@ pub struct Communication {
     pub run: String,
     /// Carries marketing content.
     pub marketing: bool,
+    /// The channels the dispatcher tries, in order: the document's plan
+    /// unless the builder was given another ([`CommunicationBuilder::plan`]).
+    pub plan: Vec<Channel>,
     /// The messages, at most one per channel.
     pub messages: Vec<Message>,
     /// Channels that could not be built, with the reason (no address on
@@ -340,7 +344,8 @@ impl Communication {
         self.messages.iter().find(|m| m.channel == channel)
     }
 
-    /// Starts building from already rendered parts.
+    /// Starts building from already rendered parts; the plan is the
+    /// document's (`doc.plan`).
     pub fn builder<'a>(
         design: &'a Design,
         doc: &'a Document,
@@ -360,6 +365,7 @@ impl Communication {
                 // Marketing when the caller says so, or when personalization
                 // put an offer into the document.
                 marketing: options.marketing || doc.decisions.marketing,
+                plan: doc.plan.clone(),
                 messages: Vec::new(),
                 problems: Vec::new(),
                 archive: None,
@@ -392,6 +398,13 @@ impl CommunicationBuilder<'_> {
             marketing: self.comm.marketing,
             body,
         }
+    }
+
+    /// The channels to try, in order, instead of the document's plan (a
+    /// resend on one channel, a test send).
+    pub fn plan(mut self, channels: &[Channel]) -> Self {
+        self.comm.plan = channels.to_vec();
+        self
     }
 
     /// Records that a channel cannot be used for this communication.

@@ -24,7 +24,8 @@ impl Pipeline<'_> {
     }
 
     /// As [`Pipeline::communication`], for the given channels instead of the
-    /// document's plan (a resend on one channel, a test send).
+    /// document's plan (a resend on one channel, a test send): they become
+    /// the communication's plan, in the order given.
     pub fn communication_for(
         &self,
         doc: &Document,
@@ -34,7 +35,7 @@ impl Pipeline<'_> {
     ) -> Result<Communication> {
         let design = self.design;
         let attach = design.manifest().attach_pdf;
-        let mut b = Communication::builder(design, doc, options);
+        let mut b = Communication::builder(design, doc, options).plan(channels);
         let needs_pdf =
             channels.contains(&Channel::Print) || (channels.contains(&Channel::Email) && attach);
         let pdf: Option<Result<Pdf>> = needs_pdf.then(|| self.pdf(doc, &PdfOptions::default()));

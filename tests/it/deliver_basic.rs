@@ -133,9 +133,7 @@ fn transient_errors_retry_and_the_ledger_shows_each_attempt() {
         .retry(fast_retry(5))
         .build()
         .unwrap();
-    let out = d
-        .deliver(&comm, &[Channel::Email], &Audience::default())
-        .unwrap();
+    let out = d.deliver(&comm, &Audience::default()).unwrap();
     assert!(
         matches!(
             out,
@@ -164,9 +162,7 @@ fn permanent_errors_fall_back_along_the_plan() {
         .retry(fast_retry(5))
         .build()
         .unwrap();
-    let out = d
-        .deliver(&comm, &[Channel::Email, Channel::Sms], &Audience::default())
-        .unwrap();
+    let out = d.deliver(&comm, &Audience::default()).unwrap();
     let Outcome::Delivered {
         channel,
         failed_before,
@@ -183,7 +179,7 @@ fn permanent_errors_fall_back_along_the_plan() {
 
 #[test]
 fn nothing_left_is_undeliverable_with_every_reason() {
-    let comm = welcome("r", false, &[Channel::Email, Channel::Sms]);
+    let mut comm = welcome("r", false, &[Channel::Email, Channel::Sms]);
     let d = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(
             Channel::Email,
@@ -196,8 +192,10 @@ fn nothing_left_is_undeliverable_with_every_reason() {
         .retry(fast_retry(3))
         .build()
         .unwrap();
+    // A plan longer than the messages built: print has none.
     let plan = [Channel::Email, Channel::Sms, Channel::Print];
-    let out = d.deliver(&comm, &plan, &Audience::default()).unwrap();
+    comm.plan = plan.to_vec();
+    let out = d.deliver(&comm, &Audience::default()).unwrap();
     let Outcome::Undeliverable { attempts } = out else {
         panic!("{out:?}")
     };
@@ -222,8 +220,7 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
             .transport(Channel::Email, stub.clone())
             .build()
             .unwrap();
-        d.deliver(&comm, &[Channel::Email], &Audience::default())
-            .unwrap();
+        d.deliver(&comm, &Audience::default()).unwrap();
     }
     assert_eq!(stub.sent().len(), 1);
 
@@ -238,9 +235,7 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
         .transport(Channel::Email, stub.clone())
         .build()
         .unwrap();
-    let out = d
-        .deliver(&comm, &[Channel::Email], &Audience::default())
-        .unwrap();
+    let out = d.deliver(&comm, &Audience::default()).unwrap();
     assert!(
         matches!(
             out,
@@ -267,12 +262,11 @@ fn marketing_goes_only_where_the_customer_consented() {
         .transport(Channel::Sms, sms.clone())
         .build()
         .unwrap();
-    let plan = [Channel::Email, Channel::Sms];
     let consent = Audience {
         marketing_consent: vec![Channel::Sms],
         ..Audience::default()
     };
-    let out = d.deliver(&comm, &plan, &consent).unwrap();
+    let out = d.deliver(&comm, &consent).unwrap();
     assert!(
         matches!(
             out,
@@ -288,9 +282,7 @@ fn marketing_goes_only_where_the_customer_consented() {
     assert_eq!(held[0].outcome, "held");
 
     let comm = welcome("r2", true, &[Channel::Email]);
-    let out = d
-        .deliver(&comm, &[Channel::Email], &Audience::default())
-        .unwrap();
+    let out = d.deliver(&comm, &Audience::default()).unwrap();
     assert!(matches!(out, Outcome::Held { .. }), "{out:?}");
     assert_eq!(email.tries(), 0);
 }
@@ -314,7 +306,7 @@ fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
         utc_offset_minutes: Some(60),
         ..Audience::default()
     };
-    let out = d.deliver(&comm, &[Channel::Sms], &berlin).unwrap();
+    let out = d.deliver(&comm, &berlin).unwrap();
     let Outcome::Held { reasons } = out else {
         panic!("{out:?}")
     };
@@ -327,7 +319,7 @@ fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
         utc_offset_minutes: Some(-8 * 60),
         ..Audience::default()
     };
-    let out = d.deliver(&comm, &[Channel::Sms], &portland).unwrap();
+    let out = d.deliver(&comm, &portland).unwrap();
     assert!(matches!(out, Outcome::Delivered { .. }), "{out:?}");
 }
 
@@ -348,19 +340,23 @@ fn the_frequency_cap_counts_across_channels() {
         })
         .build()
         .unwrap();
-    let a = welcome("a", false, &[Channel::Email, Channel::Sms]);
-    let b = welcome("b", false, &[Channel::Email, Channel::Sms]);
-    let c = welcome("c", false, &[Channel::Email, Channel::Sms]);
+    // Each has both messages, but goes out on one channel.
+    let mut a = welcome("a", false, &[Channel::Email, Channel::Sms]);
+    let mut b = welcome("b", false, &[Channel::Email, Channel::Sms]);
+    let mut c = welcome("c", false, &[Channel::Email, Channel::Sms]);
+    a.plan = vec![Channel::Email];
+    b.plan = vec![Channel::Sms];
+    c.plan = vec![Channel::Email];
     let aud = Audience::default();
     assert!(matches!(
-        d.deliver(&a, &[Channel::Email], &aud).unwrap(),
+        d.deliver(&a, &aud).unwrap(),
         Outcome::Delivered { .. }
     ));
     assert!(matches!(
-        d.deliver(&b, &[Channel::Sms], &aud).unwrap(),
+        d.deliver(&b, &aud).unwrap(),
         Outcome::Delivered { .. }
     ));
-    let out = d.deliver(&c, &[Channel::Email], &aud).unwrap();
+    let out = d.deliver(&c, &aud).unwrap();
     let Outcome::Held { reasons } = out else {
         panic!("{out:?}")
     };
@@ -370,7 +366,7 @@ fn the_frequency_cap_counts_across_channels() {
     );
     // Already-delivered communications are not held by the cap on a rerun.
     assert!(matches!(
-        d.deliver(&a, &[Channel::Email], &aud).unwrap(),
+        d.deliver(&a, &aud).unwrap(),
         Outcome::AlreadyDelivered { .. }
     ));
 }
@@ -399,9 +395,7 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
         .transport(Channel::Sms, StubTransport::new_ok())
         .build()
         .unwrap();
-    let out = dispatcher
-        .deliver(&comm, &[Channel::Email, Channel::Sms], &Audience::default())
-        .unwrap();
+    let out = dispatcher.deliver(&comm, &Audience::default()).unwrap();
     let Outcome::Delivered {
         channel: Channel::Sms,
         failed_before,
@@ -427,7 +421,7 @@ fn the_directory_backend_writes_what_would_be_sent() {
     for ch in [Channel::Email, Channel::Sms, Channel::Print] {
         let c = welcome(&format!("r-{ch}"), false, &[ch]);
         assert!(matches!(
-            d.deliver(&c, &[ch], &Audience::default()).unwrap(),
+            d.deliver(&c, &Audience::default()).unwrap(),
             Outcome::Delivered { .. }
         ));
     }

@@ -75,7 +75,7 @@ fn delivery_follows_the_plan_and_falls_back_along_it() {
         .build()
         .unwrap();
     let out = dispatcher
-        .deliver(&comm, &doc.plan, &Audience::from_document(&doc))
+        .deliver(&comm, &Audience::from_document(&doc))
         .unwrap();
     assert!(
         matches!(

@@ -57,13 +57,13 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
                 )
                 .unwrap();
             let comm = Communication::builder(&d, &doc, &o)
+                .plan(&[Channel::Print])
                 .letter(&pdf)
                 .archive(&a)
                 .build();
             names.insert(format!("{name}/{}", doc.record), doc.name.clone().unwrap());
             jobs.push(Job {
                 communication: comm,
-                plan: vec![Channel::Print],
                 audience: Audience::from_document(&doc),
             });
         }
@@ -157,6 +157,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
     let (_, doc) = samples(&d).remove(0);
     let o = MessageOptions::new("2026-11", "Northwind Energy", "post@northwind.example");
     let comm = Communication::builder(&d, &doc, &o)
+        .plan(&[Channel::Print])
         .letter(
             &vellum::render::PrintEngine::new(&d)
                 .unwrap()
@@ -164,9 +165,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
                 .unwrap(),
         )
         .build();
-    dispatcher
-        .deliver(&comm, &[Channel::Print], &Audience::default())
-        .unwrap();
+    dispatcher.deliver(&comm, &Audience::default()).unwrap();
     assert_eq!(
         std::fs::read_to_string(archive.index_path())
             .unwrap()

@@ -31,7 +31,6 @@ fn jobs(n: usize, bad_every: usize) -> Vec<Job> {
                 .unwrap();
             Job {
                 communication: comm,
-                plan: vec![Channel::Sms, Channel::Email],
                 audience: Audience::from_document(&doc),
             }
         })
@@ -139,9 +138,11 @@ fn a_wrong_token_is_permanent() {
         .transport(Channel::Sms, SmsHttpTransport::new(o))
         .build()
         .unwrap();
-    let job = jobs(1, 0).remove(0);
+    let mut job = jobs(1, 0).remove(0);
+    // SMS only: no email fallback.
+    job.communication.plan = vec![Channel::Sms];
     let out = dispatcher
-        .deliver(&job.communication, &[Channel::Sms], &job.audience)
+        .deliver(&job.communication, &job.audience)
         .unwrap();
     let Outcome::Undeliverable { attempts } = out else {
         panic!("{out:?}")

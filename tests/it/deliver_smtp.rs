@@ -84,7 +84,6 @@ fn options(run: &str) -> MessageOptions {
 fn email_job(comm: Communication) -> Job {
     Job {
         communication: comm,
-        plan: vec![Channel::Email],
         audience: Audience::default(),
     }
 }
