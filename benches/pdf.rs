@@ -27,6 +27,7 @@ fn bench(c: &mut Criterion) {
     let design = Design::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/bill"))
         .expect("the bill design loads");
     let options = ComposeOptions::today(Date::parse("2024-11-26").unwrap());
+    let engine = vellum::render::PrintEngine::new(&design).expect("the print engine loads");
     let mut group = c.benchmark_group("pdf");
     group.sample_size(30);
     for (name, file) in [
@@ -40,30 +41,14 @@ fn bench(c: &mut Criterion) {
                 let doc = vellum::compose(&design, &records[i % records.len()], &options)
                     .expect("compose");
                 i += 1;
-                black_box(
-                    vellum::render::PrintEngine::new(&design)
-                        .unwrap()
-                        .render(&doc)
-                        .expect("render")
-                        .bytes
-                        .len(),
-                )
+                black_box(engine.render(&doc).expect("render").bytes.len())
             })
         });
     }
     let records = bill_data::load("bills.json");
     let doc = vellum::compose(&design, &records[0], &options).expect("compose");
     group.bench_function("same_document", |b| {
-        b.iter(|| {
-            black_box(
-                vellum::render::PrintEngine::new(&design)
-                    .unwrap()
-                    .render(&doc)
-                    .expect("render")
-                    .bytes
-                    .len(),
-            )
-        })
+        b.iter(|| black_box(engine.render(&doc).expect("render").bytes.len()))
     });
     group.finish();
 }

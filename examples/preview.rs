@@ -19,7 +19,8 @@ use std::process::ExitCode;
 use serde_json::json;
 use vellum::model::Date;
 use vellum::{
-    Channels, ComposeOptions, Design, Outcome, Pipeline, PipelineOptions, batch::read_records, decide,
+    Channels, ComposeOptions, Design, Outcome, Pipeline, PipelineOptions, batch::read_records,
+    decide,
 };
 
 struct Args {

@@ -112,9 +112,33 @@ impl PrintSpool {
     /// the staged letters are removed once those are on disk.
     pub fn close(&self) -> Result<SpoolSummary, DeliveryError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let staging = self.dir.join("staging");
+        let staged = self.staged()?;
+        let mut summary = SpoolSummary::default();
+        let first_batch = std::fs::read_dir(&self.dir)
+            .map_err(io)?
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("batch-"))
+            })
+            .count();
+        for (bi, chunk) in staged.chunks(self.options.batch_size.max(1)).enumerate() {
+            let file = format!("batch-{:04}.pdf", first_batch + bi + 1);
+            self.write_batch(&file, chunk, &mut summary)?;
+        }
+        if !summary.envelopes.is_empty() {
+            self.write_manifests(first_batch + 1, &mut summary)?;
+        }
+        for (_, pdf, meta) in &staged {
+            std::fs::remove_file(pdf).map_err(io)?;
+            std::fs::remove_file(meta).map_err(io)?;
+        }
+        Ok(summary)
+    }
+
+    /// The staged letters, in presort order: postal code, customer, key.
+    fn staged(&self) -> Result<Vec<(Staged, PathBuf, PathBuf)>, DeliveryError> {
         let mut staged = Vec::new();
-        for entry in std::fs::read_dir(&staging).map_err(io)? {
+        for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
             let path = entry.map_err(io)?.path();
             if path.extension().and_then(|e| e.to_str()) == Some("json") {
                 let meta: Staged =
@@ -129,84 +153,77 @@ impl PrintSpool {
                 &b.0.key,
             ))
         });
-        let mut summary = SpoolSummary::default();
-        let first_batch = std::fs::read_dir(&self.dir)
-            .map_err(io)?
-            .filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("batch-"))
-            })
-            .count();
-        let mut envelope_no = 0;
-        for (bi, chunk) in staged.chunks(self.options.batch_size.max(1)).enumerate() {
-            let file = format!("batch-{:04}.pdf", first_batch + bi + 1);
-            let mut docs = Vec::new();
-            for (meta, pdf, _) in chunk {
-                let bytes = std::fs::read(pdf).map_err(io)?;
-                let doc = Document::load_mem(&bytes).map_err(|e| {
-                    DeliveryError::permanent(format!("print spool: record {}: {e}", meta.customer))
-                })?;
-                docs.push(doc);
-            }
-            let (merged, counts) = merge(docs, self.options.duplex).map_err(io)?;
-            let mut bytes = Vec::new();
-            let mut merged = merged;
-            merged.save_to(&mut bytes).map_err(io)?;
-            let path = self.dir.join(&file);
-            write_atomic(&path, &bytes).map_err(io)?;
-            let mut page = 1;
-            for ((meta, _, _), (pages, total)) in chunk.iter().zip(counts) {
-                envelope_no += 1;
-                summary.envelopes.push(Envelope {
-                    envelope: envelope_no,
-                    file: file.clone(),
-                    customer: meta.customer.clone(),
-                    pages,
-                    sheets: if self.options.duplex {
-                        total.div_ceil(2)
-                    } else {
-                        total
-                    },
-                    postal_code: meta.postal_code.clone(),
-                    first_page: page,
-                    last_page: page + total - 1,
-                    key: meta.key.clone(),
-                });
-                page += total;
-            }
-            summary.batches.push(path);
+        Ok(staged)
+    }
+
+    /// Merges one batch of staged letters into `file` and lists its envelopes.
+    fn write_batch(
+        &self,
+        file: &str,
+        chunk: &[(Staged, PathBuf, PathBuf)],
+        summary: &mut SpoolSummary,
+    ) -> Result<(), DeliveryError> {
+        let mut docs = Vec::new();
+        for (meta, pdf, _) in chunk {
+            let bytes = std::fs::read(pdf).map_err(io)?;
+            let doc = Document::load_mem(&bytes).map_err(|e| {
+                DeliveryError::permanent(format!("print spool: record {}: {e}", meta.customer))
+            })?;
+            docs.push(doc);
         }
-        if !summary.envelopes.is_empty() {
-            let n = first_batch + 1;
-            let mut csv = String::from(
-                "envelope,file,customer,pages,sheets,postal_code,first_page,last_page\n",
-            );
-            for e in &summary.envelopes {
-                csv.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    e.envelope,
-                    e.file,
-                    csv_field(&e.customer),
-                    e.pages,
-                    e.sheets,
-                    csv_field(e.postal_code.as_deref().unwrap_or("")),
-                    e.first_page,
-                    e.last_page
-                ));
-            }
-            let csv_path = self.dir.join(format!("manifest-{n:04}.csv"));
-            let json_path = self.dir.join(format!("manifest-{n:04}.json"));
-            write_atomic(&csv_path, csv.as_bytes()).map_err(io)?;
-            let json = serde_json::to_vec_pretty(&summary.envelopes).map_err(io)?;
-            write_atomic(&json_path, &json).map_err(io)?;
-            summary.manifest_csv = Some(csv_path);
-            summary.manifest_json = Some(json_path);
+        let (mut merged, counts) = merge(docs, self.options.duplex).map_err(io)?;
+        let mut bytes = Vec::new();
+        merged.save_to(&mut bytes).map_err(io)?;
+        let path = self.dir.join(file);
+        write_atomic(&path, &bytes).map_err(io)?;
+        let mut page = 1;
+        for ((meta, _, _), (pages, total)) in chunk.iter().zip(counts) {
+            summary.envelopes.push(Envelope {
+                envelope: summary.envelopes.len() + 1,
+                file: file.to_owned(),
+                customer: meta.customer.clone(),
+                pages,
+                sheets: if self.options.duplex {
+                    total.div_ceil(2)
+                } else {
+                    total
+                },
+                postal_code: meta.postal_code.clone(),
+                first_page: page,
+                last_page: page + total - 1,
+                key: meta.key.clone(),
+            });
+            page += total;
         }
-        for (_, pdf, meta) in &staged {
-            std::fs::remove_file(pdf).map_err(io)?;
-            std::fs::remove_file(meta).map_err(io)?;
+        summary.batches.push(path);
+        Ok(())
+    }
+
+    /// The envelope manifests of this close, as CSV and JSON.
+    fn write_manifests(&self, n: usize, summary: &mut SpoolSummary) -> Result<(), DeliveryError> {
+        let mut csv =
+            String::from("envelope,file,customer,pages,sheets,postal_code,first_page,last_page\n");
+        for e in &summary.envelopes {
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                e.envelope,
+                e.file,
+                csv_field(&e.customer),
+                e.pages,
+                e.sheets,
+                csv_field(e.postal_code.as_deref().unwrap_or("")),
+                e.first_page,
+                e.last_page
+            ));
         }
-        Ok(summary)
+        let csv_path = self.dir.join(format!("manifest-{n:04}.csv"));
+        let json_path = self.dir.join(format!("manifest-{n:04}.json"));
+        write_atomic(&csv_path, csv.as_bytes()).map_err(io)?;
+        let json = serde_json::to_vec_pretty(&summary.envelopes).map_err(io)?;
+        write_atomic(&json_path, &json).map_err(io)?;
+        summary.manifest_csv = Some(csv_path);
+        summary.manifest_json = Some(json_path);
+        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use typst_syntax::{DiagSpanKind, Source};
 
-use super::loader::Loader;
+use super::loader::{Loader, walk};
 use crate::model::{Diagnostic, Place};
 
 /// Checks the frame of a design that prints.
@@ -41,29 +41,24 @@ pub(crate) fn check(
 /// Parses every `.typ` file under `dir` (sample customers and hidden files
 /// aside, as the print sandbox serves them).
 fn check_folder(loader: &dyn Loader, dir: &Path, shown: &str, diags: &mut Vec<Diagnostic>) {
-    let mut stack = vec![(dir.to_path_buf(), shown.to_owned())];
-    while let Some((dir, shown)) = stack.pop() {
-        let Ok(entries) = loader.list(&dir) else {
-            continue;
-        };
-        for (name, is_dir) in entries {
-            if name.starts_with('.') || name == "samples" {
-                continue;
-            }
-            let path = dir.join(&name);
-            let file = format!("{shown}/{name}");
-            if is_dir {
-                stack.push((path, file));
-            } else if name.ends_with(".typ") {
-                match loader.read_to_string(&path) {
-                    Ok(text) => diags.extend(syntax_errors(&text, &file)),
-                    Err(err) => diags.push(Diagnostic::new(
-                        Place::new(&file, 1, 1),
-                        format!("cannot read the print frame file: {err}"),
-                    )),
-                }
+    let walked = walk(loader, dir, &mut |path, rel| {
+        if rel.ends_with(".typ") {
+            let file = format!("{shown}/{rel}");
+            match loader.read_to_string(path) {
+                Ok(text) => diags.extend(syntax_errors(&text, &file)),
+                Err(err) => diags.push(Diagnostic::new(
+                    Place::new(&file, 1, 1),
+                    format!("cannot read the print frame file: {err}"),
+                )),
             }
         }
+        Ok(())
+    });
+    if let Err(why) = walked {
+        diags.push(Diagnostic::new(
+            Place::new(&format!("{shown}/print.typ"), 1, 1),
+            why,
+        ));
     }
 }
 

@@ -88,10 +88,8 @@ pub(super) fn load(
     let offer_lib = Folder::of(dir, dshown, library);
     let (messages, localized) = Messages::load(
         files,
-        dir,
-        dshown,
-        &brand.dir,
-        &brand.shown,
+        (dir, dshown),
+        (&brand.dir, &brand.shown),
         &[(offer_lib.dir.as_path(), offer_lib.shown.as_str())],
         &locales,
         diags,

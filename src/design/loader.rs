@@ -43,8 +43,9 @@ impl Loader for FileLoader {
         let mut out = Vec::new();
         for e in std::fs::read_dir(dir)? {
             let e = e?;
-            // Follow links, as reading the file would.
-            let is_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+            // A link to a folder is not entered (a link loop would never end);
+            // a link to a file reads as the file.
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
             out.push((e.file_name().to_string_lossy().into_owned(), is_dir));
         }
         out.sort();
@@ -145,6 +146,64 @@ impl Loader for MemoryLoader {
     fn is_file(&self, path: &Path) -> bool {
         self.files.contains_key(&normal(path))
     }
+}
+
+/// How deep [`walk`] goes into a design's or brand's folders.
+#[cfg(feature = "frame-check")]
+const MAX_DEPTH: usize = 8;
+/// How many files [`walk`] visits before it gives up: a design or brand
+/// folder holds dozens, not thousands.
+#[cfg(feature = "frame-check")]
+const MAX_FILES: usize = 10_000;
+
+/// Visits every file under `dir` through `loader`, with its path and its
+/// path relative to `dir` (`print/lib.typ`), skipping hidden entries and
+/// `samples` (the sample customers are not a frame's business). Fails when
+/// a folder cannot be listed or the tree is deeper or larger than a design
+/// folder can be (a brand set to `/`).
+#[cfg(feature = "frame-check")]
+pub(crate) fn walk(
+    loader: &dyn Loader,
+    dir: &Path,
+    visit: &mut dyn FnMut(&Path, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut stack = vec![(dir.to_path_buf(), String::new(), 0)];
+    let mut files = 0;
+    while let Some((dir, rel, depth)) = stack.pop() {
+        let entries = loader
+            .list(&dir)
+            .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        for (name, is_dir) in entries {
+            if name.starts_with('.') || name == "samples" {
+                continue;
+            }
+            let path = dir.join(&name);
+            let rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if is_dir {
+                if depth + 1 >= MAX_DEPTH {
+                    return Err(format!(
+                        "`{}` is nested more than {MAX_DEPTH} folders deep",
+                        path.display()
+                    ));
+                }
+                stack.push((path, rel, depth + 1));
+                continue;
+            }
+            files += 1;
+            if files > MAX_FILES {
+                return Err(format!(
+                    "`{}` holds more than {MAX_FILES} files: is it really a design or brand folder?",
+                    dir.display()
+                ));
+            }
+            visit(&path, &rel)?;
+        }
+    }
+    Ok(())
 }
 
 /// `a/b/../c` -> `a/c`, lexically.

@@ -127,12 +127,12 @@ pub(crate) fn line_col(text: &str, byte: usize) -> (u32, u32) {
 impl Messages {
     /// Loads `locales/<tag>.ftl` of the design and of the brand for every
     /// locale, returning the index for checks and a [`Localized`] per locale.
+    /// `design`, `brand` and each of `extra` are a folder and its name in
+    /// messages.
     pub(crate) fn load(
         loader: &dyn Loader,
-        design_dir: &Path,
-        design_shown: &str,
-        brand_dir: &Path,
-        brand_shown: &str,
+        (design_dir, design_shown): (&Path, &str),
+        (brand_dir, brand_shown): (&Path, &str),
         extra: &[(&Path, &str)],
         tags: &[String],
         diags: &mut Vec<Diagnostic>,

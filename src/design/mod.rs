@@ -24,6 +24,8 @@ use toml::Spanned;
 use self::body::Block;
 use self::fields::Fields;
 pub use self::fields::{FieldType, Kind};
+#[cfg(feature = "frame-check")]
+pub(crate) use self::loader::walk;
 pub use self::loader::{FileLoader, Loader, MemoryLoader};
 use self::messages::Localized;
 use self::shell::{Brand, Shell};
@@ -165,6 +167,13 @@ pub(crate) struct VariantGroup {
     pub name: String,
     pub variants: Vec<(String, u32)>,
 }
+
+// A batch shares one Design between its threads: keep it Send + Sync in every
+// feature set (the ICU formatters are only with icu_provider's `sync`).
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Design>();
+};
 
 /// A design, loaded and checked: parse once, render many. `Send + Sync`, so
 /// one `Design` serves every thread of a batch.

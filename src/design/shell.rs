@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::messages::Localized;
 use super::loader::Loader;
+use super::messages::Localized;
 use super::messages::line_col;
 use crate::escape::html;
 use crate::model::{Diagnostic, Place};

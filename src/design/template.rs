@@ -75,7 +75,47 @@ enum Helper {
     Lower,
 }
 
-const HELPERS: &str = "t, money, number, date, upper, lower (and the blocks #if, #unless)";
+/// The helpers, by the name templates call them: the one table of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HelperName {
+    T,
+    Money,
+    Number,
+    Date,
+    Upper,
+    Lower,
+}
+
+const HELPER_TABLE: [(&str, HelperName); 6] = [
+    ("t", HelperName::T),
+    ("money", HelperName::Money),
+    ("number", HelperName::Number),
+    ("date", HelperName::Date),
+    ("upper", HelperName::Upper),
+    ("lower", HelperName::Lower),
+];
+
+impl HelperName {
+    fn parse(name: &str) -> Option<HelperName> {
+        HELPER_TABLE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, h)| *h)
+    }
+}
+
+/// The hint listing every helper.
+fn helpers_hint() -> String {
+    let names: Vec<&str> = HELPER_TABLE.iter().map(|(n, _)| *n).collect();
+    format!("{} (and the blocks #if, #unless)", names.join(", "))
+}
+
+fn literal(p: &Parameter) -> Option<Value> {
+    match p {
+        Parameter::Literal(v) => Some(v.clone()),
+        _ => None,
+    }
+}
 
 /// What a compiled template may refer to.
 pub(crate) struct Scope<'a> {
@@ -347,102 +387,21 @@ impl Compiler<'_, '_> {
                 .push(Diagnostic::new(place.clone(), "expected a helper name"));
             return None;
         };
-        let mut hash_sorted: Vec<(&String, &Parameter)> = hash.iter().collect();
-        hash_sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let lit = |p: &Parameter| match p {
-            Parameter::Literal(v) => Some(v.clone()),
-            _ => None,
+        let Some(kind) = HelperName::parse(&helper_name) else {
+            let mut d = Diagnostic::new(place.clone(), format!("unknown helper `{helper_name}`"));
+            d.hint = Some(format!("helpers are {}", helpers_hint()));
+            self.diags.push(d);
+            return None;
         };
-        let helper = match helper_name.as_str() {
-            "t" => {
-                let Some(Value::String(id)) = params.first().and_then(lit) else {
-                    self.diags.push(
-                        Diagnostic::new(place.clone(), "`t` needs a message id in quotes")
-                            .hint("write {{t \"message-id\" name=customer.name}}"),
-                    );
-                    return None;
-                };
-                let passed: Vec<&str> = hash.keys().map(String::as_str).collect();
-                self.scope
-                    .messages
-                    .check_use(&id, &passed, place, self.diags);
-                if params.len() > 1 {
-                    self.diags.push(
-                        Diagnostic::new(
-                            place.clone(),
-                            "`t` takes one message id and named arguments",
-                        )
-                        .hint("pass values as name=value"),
-                    );
-                }
-                let mut args = Vec::new();
-                for (k, v) in hash_sorted {
-                    if let Some(e) = self.param(v, place, false) {
-                        args.push((k.as_str().into(), e));
-                    }
-                }
-                return Some(Expr::Call(Box::new(Call {
-                    helper: Helper::T(id.into()),
-                    args: Vec::new(),
-                    hash: args,
-                })));
-            }
-            "money" => Helper::Money,
-            "number" => {
-                let decimals = match hash.get("decimals").and_then(lit) {
-                    None => None,
-                    Some(Value::Number(n)) if n.as_u64().is_some_and(|d| d <= 6) => {
-                        Some(n.as_u64().unwrap_or(0) as u8)
-                    }
-                    Some(_) => {
-                        self.diags.push(Diagnostic::new(
-                            place.clone(),
-                            "`decimals` must be a number from 0 to 6",
-                        ));
-                        None
-                    }
-                };
-                Helper::Number(decimals)
-            }
-            "date" => {
-                let style = match hash.get("style").and_then(lit) {
-                    None => DateStyle::Long,
-                    Some(Value::String(s)) => match DateStyle::parse(&s) {
-                        Some(st) => st,
-                        None => {
-                            self.diags.push(
-                                Diagnostic::new(place.clone(), format!("unknown date style {s:?}"))
-                                    .hint("styles are \"long\", \"short\", \"month\" and \"month-short\""),
-                            );
-                            DateStyle::Long
-                        }
-                    },
-                    Some(_) => DateStyle::Long,
-                };
-                Helper::Date(style)
-            }
-            "upper" => Helper::Upper,
-            "lower" => Helper::Lower,
-            other => {
-                let mut d = Diagnostic::new(place.clone(), format!("unknown helper `{other}`"));
-                d.hint = Some(format!("helpers are {HELPERS}"));
-                self.diags.push(d);
-                return None;
-            }
+        let helper = match kind {
+            HelperName::T => return self.message_call(params, hash, place),
+            HelperName::Money => Helper::Money,
+            HelperName::Number => Helper::Number(self.decimals(hash, place)),
+            HelperName::Date => Helper::Date(self.date_style(hash, place)),
+            HelperName::Upper => Helper::Upper,
+            HelperName::Lower => Helper::Lower,
         };
-        let allowed_hash: &[&str] = match helper {
-            Helper::Number(_) => &["decimals"],
-            Helper::Date(_) => &["style"],
-            _ => &[],
-        };
-        for k in hash.keys() {
-            if !allowed_hash.contains(&k.as_str()) {
-                self.diags.push(Diagnostic::new(
-                    place.clone(),
-                    format!("`{helper_name}` has no option `{k}`"),
-                ));
-            }
-        }
+        self.check_options(&helper, &helper_name, hash, place);
         if params.len() != 1 {
             self.diags.push(Diagnostic::new(
                 place.clone(),
@@ -451,30 +410,142 @@ impl Compiler<'_, '_> {
             return None;
         }
         let arg = self.param(&params[0], place, false)?;
-        if let Expr::Field(f) = &arg {
-            let expected: &[Kind] = match helper {
-                Helper::Money => &[Kind::Money],
-                Helper::Number(_) => &[Kind::Number, Kind::Integer, Kind::Money],
-                Helper::Date(_) => &[Kind::Date],
-                _ => &[Kind::String, Kind::Url],
-            };
-            if !expected.contains(&f.ty.kind) {
-                self.diags.push(Diagnostic::new(
-                    place.clone(),
-                    format!(
-                        "`{helper_name}` needs a {} field, but `{}` is declared {}",
-                        expected[0].name(),
-                        f.full,
-                        f.ty.kind.name()
-                    ),
-                ));
-            }
-        }
+        self.check_argument(&helper, &helper_name, &arg, place);
         Some(Expr::Call(Box::new(Call {
             helper,
             args: vec![arg],
             hash: Vec::new(),
         })))
+    }
+
+    /// `{{t "message-id" name=value ...}}`: a message of the locale files,
+    /// checked to exist and to get the variables it uses.
+    fn message_call(
+        &mut self,
+        params: &[Parameter],
+        hash: &std::collections::HashMap<String, Parameter>,
+        place: &Place,
+    ) -> Option<Expr> {
+        let Some(Value::String(id)) = params.first().and_then(literal) else {
+            self.diags.push(
+                Diagnostic::new(place.clone(), "`t` needs a message id in quotes")
+                    .hint("write {{t \"message-id\" name=customer.name}}"),
+            );
+            return None;
+        };
+        let passed: Vec<&str> = hash.keys().map(String::as_str).collect();
+        self.scope
+            .messages
+            .check_use(&id, &passed, place, self.diags);
+        if params.len() > 1 {
+            self.diags.push(
+                Diagnostic::new(
+                    place.clone(),
+                    "`t` takes one message id and named arguments",
+                )
+                .hint("pass values as name=value"),
+            );
+        }
+        let mut hash_sorted: Vec<(&String, &Parameter)> = hash.iter().collect();
+        hash_sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut args = Vec::new();
+        for (k, v) in hash_sorted {
+            if let Some(e) = self.param(v, place, false) {
+                args.push((k.as_str().into(), e));
+            }
+        }
+        Some(Expr::Call(Box::new(Call {
+            helper: Helper::T(id.into()),
+            args: Vec::new(),
+            hash: args,
+        })))
+    }
+
+    /// The `decimals=` option of `number`.
+    fn decimals(
+        &mut self,
+        hash: &std::collections::HashMap<String, Parameter>,
+        place: &Place,
+    ) -> Option<u8> {
+        match hash.get("decimals").and_then(literal) {
+            None => None,
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|d| d <= 6) => {
+                Some(n.as_u64().unwrap_or(0) as u8)
+            }
+            Some(_) => {
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    "`decimals` must be a number from 0 to 6",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The `style=` option of `date`.
+    fn date_style(
+        &mut self,
+        hash: &std::collections::HashMap<String, Parameter>,
+        place: &Place,
+    ) -> DateStyle {
+        match hash.get("style").and_then(literal) {
+            None => DateStyle::Long,
+            Some(Value::String(s)) => DateStyle::parse(&s).unwrap_or_else(|| {
+                self.diags.push(
+                    Diagnostic::new(place.clone(), format!("unknown date style {s:?}"))
+                        .hint("styles are \"long\", \"short\", \"month\" and \"month-short\""),
+                );
+                DateStyle::Long
+            }),
+            Some(_) => DateStyle::Long,
+        }
+    }
+
+    /// Options a helper does not have are errors.
+    fn check_options(
+        &mut self,
+        helper: &Helper,
+        name: &str,
+        hash: &std::collections::HashMap<String, Parameter>,
+        place: &Place,
+    ) {
+        let allowed: &[&str] = match helper {
+            Helper::Number(_) => &["decimals"],
+            Helper::Date(_) => &["style"],
+            _ => &[],
+        };
+        for k in hash.keys() {
+            if !allowed.contains(&k.as_str()) {
+                self.diags.push(Diagnostic::new(
+                    place.clone(),
+                    format!("`{name}` has no option `{k}`"),
+                ));
+            }
+        }
+    }
+
+    /// A helper applied to a field of the wrong type is an error.
+    fn check_argument(&mut self, helper: &Helper, name: &str, arg: &Expr, place: &Place) {
+        let Expr::Field(f) = arg else {
+            return;
+        };
+        let expected: &[Kind] = match helper {
+            Helper::Money => &[Kind::Money],
+            Helper::Number(_) => &[Kind::Number, Kind::Integer, Kind::Money],
+            Helper::Date(_) => &[Kind::Date],
+            _ => &[Kind::String, Kind::Url],
+        };
+        if !expected.contains(&f.ty.kind) {
+            self.diags.push(Diagnostic::new(
+                place.clone(),
+                format!(
+                    "`{name}` needs a {} field, but `{}` is declared {}",
+                    expected[0].name(),
+                    f.full,
+                    f.ty.kind.name()
+                ),
+            ));
+        }
     }
 
     fn param(&mut self, p: &Parameter, place: &Place, condition: bool) -> Option<Expr> {
@@ -553,7 +624,7 @@ fn resolve_path(
         }
         return Some(Expr::Index);
     }
-    if HELPER_NAMES.contains(&raw) {
+    if HelperName::parse(raw).is_some() {
         diags.push(
             Diagnostic::new(place.clone(), format!("helper `{raw}` needs a value"))
                 .hint("e.g. {{money totals.due}}"),
@@ -625,8 +696,6 @@ fn resolve_path(
         }
     }
 }
-
-const HELPER_NAMES: [&str; 6] = ["t", "money", "number", "date", "upper", "lower"];
 
 fn param_name(p: &Parameter) -> Option<String> {
     match p {

@@ -84,6 +84,12 @@ impl PipelineOptions {
     }
 }
 
+// A batch shares one Pipeline between its render workers.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Pipeline<'static>>();
+};
+
 /// One design made ready for every stage: the design, its print engine
 /// (when the design prints and the `print` feature is on) and the options.
 /// `Send + Sync`: share one pipeline between the threads of a batch.

@@ -26,7 +26,13 @@ fn every_problem_of_a_broken_design_is_reported_at_once() {
 fn every_broken_design_reports_its_problems() {
     insta::glob!("../designs", "*/design.toml", |path| {
         // Load by the relative path, as a user would give it: messages show it.
-        let name = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let name = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let err = Design::load(format!("tests/designs/{name}")).unwrap_err();
         assert!(!err.diagnostics().is_empty(), "{name}: {err}");
         insta::assert_snapshot!(err.to_string());
@@ -73,7 +79,10 @@ fn a_design_loads_from_memory_as_from_disk() {
     // No temporary folder: the files live in a MemoryLoader, edited there.
     let mut files = vellum::MemoryLoader::from_dir("templates").unwrap();
     let body = String::from_utf8(files.get("templates/bill/body.md").unwrap().to_vec()).unwrap();
-    files.insert("templates/bill/body.md", format!("{body}\n::: nosuch\n:::\n"));
+    files.insert(
+        "templates/bill/body.md",
+        format!("{body}\n::: nosuch\n:::\n"),
+    );
     let err = Design::load_with("templates/bill", files.clone()).unwrap_err();
     let lines = body.lines().count() as u32;
     let d = &err.diagnostics()[0];
@@ -95,4 +104,36 @@ fn a_design_loads_from_memory_as_from_disk() {
             .bytes
     };
     assert!(pdf(&memory) == pdf(&disk));
+}
+
+#[test]
+fn a_brand_folder_that_is_the_whole_file_system_is_refused_not_walked() {
+    // Found by fuzzing: `brand = "/"` made the frame check walk the whole
+    // machine (and loop through /proc/self/root). Links to folders are not
+    // entered, and a tree larger or deeper than a design folder is an error.
+    let mut files = vellum::MemoryLoader::from_dir("templates").unwrap();
+    let toml =
+        String::from_utf8(files.get("templates/bill/design.toml").unwrap().to_vec()).unwrap();
+    files.insert(
+        "templates/bill/design.toml",
+        format!("brand = \"/\"\n{toml}"),
+    );
+    let err = Design::load_with("templates/bill", files).unwrap_err();
+    assert!(!err.diagnostics().is_empty(), "{err}");
+    let dir = std::env::temp_dir().join(format!("vellum-brand-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["design.toml", "body.md"] {
+        let text = std::fs::read_to_string(format!("templates/bill/{name}")).unwrap();
+        let text = if name == "design.toml" {
+            format!("brand = \"/\"\n{text}")
+        } else {
+            text
+        };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    // From disk: finishes (the test would hang otherwise) with an error.
+    let err = Design::load(&dir).unwrap_err();
+    assert!(!err.diagnostics().is_empty(), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,7 +18,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::design::Loader;
+use crate::design::{Loader, walk};
 
 /// The fonts every PDF may use, embedded in the library so that output is
 /// the same on every machine (see `fonts/README.md`).
@@ -140,44 +140,26 @@ impl Engine {
         shown: &str,
     ) -> Result<(), String> {
         self.mounts.push((at.to_owned(), shown.to_owned()));
-        let mut stack = vec![(dir.to_path_buf(), at.to_owned())];
-        while let Some((dir, vdir)) = stack.pop() {
-            let entries = loader
-                .list(&dir)
-                .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-            for (name, is_dir) in entries {
-                // Sample customers and hidden files are not the frame's business.
-                if name.starts_with('.') || name == "samples" {
-                    continue;
-                }
-                let path = dir.join(&name);
-                let vpath = format!("{vdir}/{name}");
-                if is_dir {
-                    // The brand folder of a design lives next to it, never inside.
-                    stack.push((path, vpath));
-                    continue;
-                }
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                if !SERVED.contains(&ext.as_str()) {
-                    continue;
-                }
-                let Some(id) = project_id(&vpath) else {
-                    continue;
-                };
-                let bytes = loader
-                    .read(&path)
-                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                if bytes.len() as u64 > MAX_FILE {
-                    continue;
-                }
-                self.add(id, &ext, bytes, &path)?;
+        walk(loader, dir, &mut |path, rel| {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !SERVED.contains(&ext.as_str()) {
+                return Ok(());
             }
-        }
-        Ok(())
+            let Some(id) = project_id(&format!("{at}/{rel}")) else {
+                return Ok(());
+            };
+            let bytes = loader
+                .read(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            if bytes.len() as u64 > MAX_FILE {
+                return Ok(());
+            }
+            self.add(id, &ext, bytes, path)
+        })
     }
 
     /// Adds one file: a Typst source is parsed once, here.
