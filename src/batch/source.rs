@@ -210,14 +210,15 @@ fn read_json(
     }
 }
 
-/// The first byte that is not white space, left unread.
+/// The first byte that is not JSON white space (space, tab, line feed,
+/// carriage return: not form feed), left unread.
 fn first_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>> {
     loop {
         let buf = reader.fill_buf()?;
         let Some(&b) = buf.first() else {
             return Ok(None);
         };
-        if b.is_ascii_whitespace() {
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
             reader.consume(1);
         } else {
             return Ok(Some(b));
@@ -349,5 +350,7 @@ mod tests {
             collect(" {\"a\":3} ", "json"),
             [Ok("in.json {\"a\":3}".into())]
         );
+        // Found by fuzzing: a form feed is not JSON white space.
+        assert!(collect("\u{c}[1]", "json")[0].is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! the fixture helpers in `common` and `deliver_support`.
 
 mod batch;
+mod batch_crash;
 mod common;
 mod deliver_basic;
 mod deliver_personalized;
