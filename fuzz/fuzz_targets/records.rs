@@ -1,4 +1,4 @@
-//! Customer records from outside: the input is read by `vellum::read_records`
+//! Customer records from outside: the input is read by `vellum::batch::read_records`
 //! as a `.json` file and as a `.jsonl` file, and parsed directly with
 //! serde_json; every record then goes through decide, compose, email and SMS
 //! against the shipped bill design (loaded once).
@@ -39,7 +39,10 @@ fuzz_target!(|data: &[u8]| {
     let text = std::str::from_utf8(data).ok();
 
     // As one JSON document.
-    let read = vellum::read_records(&json_path);
+    let read = vellum::batch::read_records(&json_path);
+    // Known (regressions/records-1.bin): read_records skips leading ASCII
+    // white space, form feed included, which JSON does not allow.
+    let known = vellum_fuzz::allow_known() && data.iter().take_while(|b| b.is_ascii_whitespace()).any(|&b| b == 0x0c);
     if let Some(text) = text {
         let direct = serde_json::from_str::<Value>(text);
         match (&read, direct) {
@@ -52,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
                 values.push(v);
             }
             (Err(_), Err(_)) => {}
+            (Ok(_), Err(_)) if known => {}
             (Ok(_), Err(e)) => panic!("read_records accepted JSON serde_json rejects: {e}"),
             (Err(e), Ok(_)) => panic!("read_records rejected valid JSON: {e}"),
         }
@@ -63,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // As JSON Lines.
-    let read = vellum::read_records(&jsonl_path);
+    let read = vellum::batch::read_records(&jsonl_path);
     if let Some(text) = text {
         let mut lines_ok = true;
         let mut n = 0;
