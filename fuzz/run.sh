@@ -111,9 +111,12 @@ fi
 
 # Build all targets once, outside the main build directory.
 echo "building ${targets[*]}" >&2
-(cd "$ROOT" && env -u CARGO_TARGET_DIR cargo +nightly fuzz build -O -s "$SANITIZER") || exit 2
+# FUZZ_TARGET_DIR (default fuzz/target) may point at a cache that outlives
+# the clone, as .ci/run does; never at the main build's CARGO_TARGET_DIR.
+tdir="${FUZZ_TARGET_DIR:-$FUZZ/target}"
+(cd "$ROOT" && env -u CARGO_TARGET_DIR cargo +nightly fuzz build -O -s "$SANITIZER" --target-dir "$tdir") || exit 2
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
-bin="$FUZZ/target/$triple/release"
+bin="$tdir/$triple/release"
 
 # Sandboxes of fuzz processes that crashed or were killed (a process removes
 # its own at exit).
