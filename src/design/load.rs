@@ -70,6 +70,8 @@ impl Folder {
 }
 
 /// Loads a design; `None` (with diagnostics) when it cannot be built.
+// About 100 lines on purpose: it names every step once, in order, and the
+// order is what keeps problems that share a place in a stable order.
 pub(super) fn load(
     loader: &Arc<dyn Loader>,
     dir: &Path,

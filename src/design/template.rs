@@ -607,6 +607,8 @@ pub(crate) fn resolve_field(
     }
 }
 
+// Close to 90 lines: the lookup of a path in the row, the record and the
+// messages, with the hint for each way it can miss, read best in one place.
 fn resolve_path(
     scope: &Scope<'_>,
     diags: &mut Vec<Diagnostic>,
