@@ -24,7 +24,7 @@ use toml::Spanned;
 use self::body::Block;
 use self::fields::Fields;
 pub use self::fields::{FieldType, Kind};
-#[cfg(feature = "frame-check")]
+#[cfg(feature = "print")]
 pub(crate) use self::loader::walk;
 pub use self::loader::{FileLoader, Loader, MemoryLoader};
 use self::messages::Localized;
