@@ -99,10 +99,11 @@ fn main() {
         );
     }
     for (durable, threads) in [(true, 1), (true, 4), (false, 4)] {
-        let ledger = Ledger::open_with(
-            dir.join(format!("ledger-{durable}-{threads}.sqlite")),
-            &LedgerOptions { durable },
-        )
+        let ledger = Ledger::open_with(dir.join(format!("ledger-{durable}-{threads}.sqlite")), &{
+            let mut o = LedgerOptions::default();
+            o.durable = durable;
+            o
+        })
         .unwrap();
         let d = Dispatcher::builder(ledger)
             .transport(Channel::Email, smtp(threads as u32))

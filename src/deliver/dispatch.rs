@@ -14,6 +14,7 @@ use crate::model::Channel;
 
 /// Retries of transient failures: exponential backoff with jitter.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts per channel, the first included (at least 1).
     pub max_attempts: u32,
@@ -95,6 +96,7 @@ pub struct FrequencyCap {
 
 /// What the dispatcher respects.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Respect {
     /// No SMS in these local hours.
     pub sms_quiet_hours: Option<QuietHours>,

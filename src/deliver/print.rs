@@ -20,6 +20,7 @@ use crate::model::Channel;
 
 /// Print spool settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PrintOptions {
     /// Envelopes per batch file.
     pub batch_size: usize,

@@ -19,6 +19,7 @@ pub enum SmsFormat {
 
 /// Gateway settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SmsHttpOptions {
     /// The endpoint, e.g. `https://sms.example/v1/messages`.
     pub url: String,

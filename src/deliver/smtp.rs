@@ -30,6 +30,7 @@ pub enum SmtpTls {
 
 /// SMTP settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SmtpOptions {
     /// Server host name (also checked against its certificate).
     pub host: String,

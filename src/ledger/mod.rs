@@ -126,6 +126,7 @@ pub(crate) enum Begin {
 
 /// Options for opening a ledger.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LedgerOptions {
     /// Sync every commit to disk (`synchronous=FULL`): an attempt recorded
     /// survives a power cut, not only a process crash. On by default; off

@@ -154,6 +154,7 @@ impl std::fmt::Debug for Dkim {
 
 /// Options for building messages from rendered communications.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct MessageOptions {
     /// The run or period key, part of every idempotency key (e.g. `2026-11`
     /// for a billing cycle, or an event id). The same key in a rerun means

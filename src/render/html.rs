@@ -28,6 +28,7 @@ pub struct Email {
 
 /// Options for email rendering.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct EmailOptions {
     /// Serve images from here instead of the brand's `asset_base_url`
     /// (the preview points it at a local folder).

@@ -20,6 +20,7 @@ pub enum PdfStandard {
 
 /// Options for PDF rendering.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct PdfOptions {
     /// The standard to conform to; Typst checks conformance and fails with a
     /// clear message when the document cannot meet it.
@@ -27,6 +28,22 @@ pub struct PdfOptions {
     /// Also render the first page as a PNG at this resolution (dots per
     /// inch), e.g. for previews. Costs more than the PDF itself.
     pub png_dpi: Option<f32>,
+}
+
+impl PdfOptions {
+    /// Options for a PDF that conforms to `standard`.
+    pub fn standard(standard: PdfStandard) -> PdfOptions {
+        PdfOptions {
+            standard,
+            png_dpi: None,
+        }
+    }
+
+    /// Also renders the first page as a PNG at `dpi` dots per inch.
+    pub fn png(mut self, dpi: f32) -> PdfOptions {
+        self.png_dpi = Some(dpi);
+        self
+    }
 }
 
 /// A rendered PDF. Serialized (in reports) as its size, pages and paper.

@@ -41,11 +41,12 @@ fn batch_crash_child() {
     smtp.pool_size = SEND_CONCURRENCY as u32;
     let dispatcher = Dispatcher::builder(Ledger::open(dir.join("ledger.sqlite")).unwrap())
         .transport(Channel::Email, SmtpTransport::new(&smtp).unwrap())
-        .retry(RetryPolicy {
-            max_attempts: 6,
-            initial_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
+        .retry({
+            let mut r = RetryPolicy::default();
+            r.max_attempts = 6;
+            r.initial_delay = Duration::from_millis(5);
+            r.max_delay = Duration::from_millis(50);
+            r
         })
         .build()
         .unwrap();

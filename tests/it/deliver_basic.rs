@@ -17,12 +17,11 @@ use vellum::model::Channel;
 use vellum::model::ErrorClass;
 
 fn fast_retry(max: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: max,
-        initial_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    }
+    let mut r = RetryPolicy::default();
+    r.max_attempts = max;
+    r.initial_delay = Duration::from_millis(1);
+    r.max_delay = Duration::from_millis(5);
+    r
 }
 
 fn options(run: &str, marketing: bool) -> MessageOptions {
@@ -295,9 +294,10 @@ fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
     let sms = Arc::new(StubTransport::new_ok());
     let d = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Sms, sms.clone())
-        .respect(Respect {
-            sms_quiet_hours: Some(QuietHours::hours(21, 8)),
-            ..Respect::default()
+        .respect({
+            let mut r = Respect::default();
+            r.sms_quiet_hours = Some(QuietHours::hours(21, 8));
+            r
         })
         .clock(move || at)
         .build()
@@ -330,13 +330,14 @@ fn the_frequency_cap_counts_across_channels() {
     let d = Dispatcher::builder(Ledger::in_memory().unwrap())
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
-        .respect(Respect {
-            frequency_cap: Some(FrequencyCap {
+        .respect({
+            let mut r = Respect::default();
+            r.frequency_cap = Some(FrequencyCap {
                 max: 2,
                 period: Duration::from_secs(7 * 86_400),
                 marketing_only: false,
-            }),
-            ..Respect::default()
+            });
+            r
         })
         .build()
         .unwrap();

@@ -16,13 +16,12 @@ use vellum::model::Channel;
 fn letters_become_batches_with_manifests_and_archive_copies() {
     let out = temp_dir("print");
     let spool = std::sync::Arc::new(
-        PrintSpool::new(
-            out.join("spool"),
-            PrintOptions {
-                batch_size: 4,
-                duplex: true,
-            },
-        )
+        PrintSpool::new(out.join("spool"), {
+            let mut o = PrintOptions::default();
+            o.batch_size = 4;
+            o.duplex = true;
+            o
+        })
         .unwrap(),
     );
     let archive = std::sync::Arc::new(ArchiveTransport::new(out.join("archive")).unwrap());
@@ -50,10 +49,7 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
                 .unwrap()
                 .render_with(
                     &doc,
-                    &vellum::render::PdfOptions {
-                        standard: vellum::render::PdfStandard::PdfA3b,
-                        png_dpi: None,
-                    },
+                    &vellum::render::PdfOptions::standard(vellum::render::PdfStandard::PdfA3b),
                 )
                 .unwrap();
             let comm = Communication::builder(&d, &doc, &o)

@@ -62,11 +62,12 @@ fn run(format: SmsFormat) {
         // Enough attempts that no message exhausts its retries on the
         // gateway's periodic 429/503 (shared by concurrent senders), so
         // exactly the rejected numbers fall back.
-        .retry(RetryPolicy {
-            max_attempts: 12,
-            initial_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(40),
-            ..RetryPolicy::default()
+        .retry({
+            let mut r = RetryPolicy::default();
+            r.max_attempts = 12;
+            r.initial_delay = Duration::from_millis(5);
+            r.max_delay = Duration::from_millis(40);
+            r
         })
         .build()
         .unwrap();

@@ -66,12 +66,11 @@ fn openssl(dir: &Path, args: &[&str]) {
 }
 
 fn retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 6,
-        initial_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    }
+    let mut r = RetryPolicy::default();
+    r.max_attempts = 6;
+    r.initial_delay = Duration::from_millis(5);
+    r.max_delay = Duration::from_millis(50);
+    r
 }
 
 fn options(run: &str) -> MessageOptions {

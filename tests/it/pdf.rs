@@ -551,13 +551,7 @@ fn archive_standards_and_preview_png() {
     for standard in [PdfStandard::PdfA3b, PdfStandard::PdfA3bUa1] {
         let pdf = vellum::render::PrintEngine::new(d)
             .unwrap()
-            .render_with(
-                &doc,
-                &PdfOptions {
-                    standard,
-                    ..Default::default()
-                },
-            )
+            .render_with(&doc, &PdfOptions::standard(standard))
             .unwrap_or_else(|e| panic!("{standard:?}: {e}"));
         let raw = String::from_utf8_lossy(&pdf.bytes);
         assert!(
@@ -573,13 +567,7 @@ fn archive_standards_and_preview_png() {
     }
     let pdf = vellum::render::PrintEngine::new(d)
         .unwrap()
-        .render_with(
-            &doc,
-            &PdfOptions {
-                png_dpi: Some(30.0),
-                ..Default::default()
-            },
-        )
+        .render_with(&doc, &PdfOptions::default().png(30.0))
         .unwrap();
     let png = pdf.png_first_page.expect("a PNG was asked for");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
