@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use vellum::model::{Channel, Date, Document};
-use vellum::{ComposeOptions, Design};
+use vellum::model::{Channel, Document};
+use vellum::Design;
 
 /// A test server process; killed when dropped.
 pub struct Server {
@@ -106,20 +106,8 @@ pub fn message_id(raw: &[u8]) -> String {
     msg.message_id().expect("Message-ID").to_owned()
 }
 
-pub fn today() -> ComposeOptions {
-    ComposeOptions::today(Date::parse("2026-11-20").unwrap())
-}
-
-pub const DESIGNS: [&str; 4] = ["bill", "contract", "quote", "welcome"];
-
-pub fn design(name: &str) -> Design {
-    Design::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("templates")
-            .join(name),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-}
+// The design fixtures are the shared ones of `common`: one copy.
+pub use crate::common::{DESIGNS, design, options as today};
 
 /// Every sample of a design, composed with the pinned date.
 pub fn samples(design: &Design) -> Vec<(serde_json::Value, Document)> {
