@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use vellum::model::{Channel, Document};
 use vellum::Design;
+use vellum::model::{Channel, Document};
 
 /// A test server process; killed when dropped.
 pub struct Server {
