@@ -388,7 +388,8 @@ pub(crate) fn is_safe_url(s: &str) -> bool {
             .any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>' || c == '"')
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, behind every "did you mean" hint.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -4,6 +4,7 @@
 //! the dispatch to each component's parser.
 
 use super::{Block, BodyParser, Cursor, End};
+use crate::design::fields::edit_distance;
 use crate::model::{Diagnostic, Place};
 
 /// A component, as named after `:::`.
@@ -95,25 +96,6 @@ fn unknown_hint(name: &str) -> String {
         Some((_, n)) => format!("did you mean `{n}`? {}", known()),
         None => known(),
     }
-}
-
-/// Levenshtein distance. The same as the one behind the field hints
-/// (`fields.rs`), which that module keeps private.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + (ca != *cb) as usize)
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The opening line of a component, `::: name attributes`.
