@@ -27,9 +27,11 @@ mod failed;
 mod report;
 mod run;
 mod source;
+mod watch;
 
 pub use self::failed::{FailedRecord, OnlyFailed};
 pub use self::report::RunReport;
 pub use self::run::{Run, RunOptions};
 pub use self::source::read_records;
 pub use self::source::{Item, ReadError, Record, Source};
+pub use self::watch::Watch;

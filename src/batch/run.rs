@@ -14,18 +14,18 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::failed::{ErrorFile, FailedRecord, OnlyFailed};
 use super::report::RunReport;
 use super::source::{Item, Record, Source};
+use super::watch::Watch;
 use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome};
 use crate::error::Result;
 use crate::model::Channel;
 use crate::pipeline::{Failure, Pipeline, Stage};
 
 /// Options of a run.
-#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RunOptions {
     /// Render workers; 0 means one per core.
@@ -41,8 +41,11 @@ pub struct RunOptions {
     pub error_file: Option<PathBuf>,
     /// Run only the records an earlier run's error file names.
     pub only: Option<OnlyFailed>,
-    /// Print a progress line to stderr every this often (no customer data).
-    pub progress: Option<Duration>,
+    /// Told of the counts as records finish (a progress bar, log lines).
+    pub watch: Option<Box<dyn Watch>>,
+    /// The number of records, when the caller knows it, for the watcher's
+    /// rate and ETA.
+    pub expected: Option<u64>,
     /// The messages' sender, run key and signing.
     pub message: MessageOptions,
 }
@@ -57,7 +60,8 @@ impl RunOptions {
             dry_run: false,
             error_file: None,
             only: None,
-            progress: None,
+            watch: None,
+            expected: None,
             message: MessageOptions::new(run_key, from_name, from_address),
         }
     }
@@ -68,6 +72,8 @@ pub struct Run<'a> {
     pipeline: &'a Pipeline<'a>,
     dispatcher: Option<&'a Dispatcher>,
     options: RunOptions,
+    /// Taken out of the options: only the collecting thread calls it.
+    watch: Mutex<Option<Box<dyn Watch>>>,
 }
 
 /// What one record came to.
@@ -98,11 +104,12 @@ impl<'a> Run<'a> {
     pub fn new(
         pipeline: &'a Pipeline<'a>,
         dispatcher: Option<&'a Dispatcher>,
-        options: RunOptions,
+        mut options: RunOptions,
     ) -> Run<'a> {
         Run {
             pipeline,
             dispatcher,
+            watch: Mutex::new(options.watch.take()),
             options,
         }
     }
@@ -148,6 +155,14 @@ impl<'a> Run<'a> {
             reader.join().unwrap_or(Ok(()))
         });
         report.seconds = start.elapsed().as_secs_f64();
+        if let Some(w) = self
+            .watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref_mut()
+        {
+            w.finish(&report);
+        }
         read.map(|()| report)
     }
 
@@ -246,7 +261,10 @@ impl<'a> Run<'a> {
         errors: &mut ErrorFile,
         start: Instant,
     ) {
-        let mut last = Instant::now();
+        let mut watch = self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = watch.as_deref_mut() {
+            w.start(self.options.expected);
+        }
         for d in done {
             match d {
                 Done::NotSelected => continue,
@@ -268,21 +286,9 @@ impl<'a> Run<'a> {
                 }
             }
             report.read += 1;
-            if let Some(every) = self.options.progress
-                && last.elapsed() >= every
-            {
-                last = Instant::now();
-                report.seconds = start.elapsed().as_secs_f64();
-                eprintln!(
-                    "vellum run {}: {} read, {} delivered, {} skipped, {} held, {} failed ({:.0}/s)",
-                    report.run_key,
-                    report.read,
-                    report.delivered_total() + report.rendered,
-                    report.skipped,
-                    report.held,
-                    report.failed,
-                    report.rate()
-                );
+            report.seconds = start.elapsed().as_secs_f64();
+            if let Some(w) = watch.as_deref_mut() {
+                w.record(report);
             }
         }
     }

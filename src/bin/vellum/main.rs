@@ -13,6 +13,7 @@
 //! 2 the run could not start.
 
 mod generate;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,7 +156,7 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     options.dry_run = a.dry_run;
     options.limit = a.limit;
     options.error_file = a.errors.clone();
-    options.progress = Some(Duration::from_secs(2));
+    options.watch = Some(Box::new(progress::Lines::new(Duration::from_secs(2))));
     if let Some(f) = &a.only_failed {
         options.only = Some(OnlyFailed::read(f).map_err(|e| e.to_string())?);
     }
