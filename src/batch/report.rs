@@ -42,6 +42,17 @@ pub struct RunReport {
     pub failed: usize,
     /// Failures per stage.
     pub failed_by_stage: BTreeMap<String, usize>,
+    /// Letters typeset in print chunks (many customers per compile).
+    #[serde(default)]
+    pub chunked_letters: usize,
+    /// Print chunks typeset.
+    #[serde(default)]
+    pub print_chunks: usize,
+    /// Why the backends could not finish when the run ended (a print spool
+    /// that could not write its batch files): the letters stay staged, and
+    /// the next run's flush writes them.
+    #[serde(default)]
+    pub flush_error: Option<String>,
     /// Seconds the run took.
     pub seconds: f64,
 }
@@ -106,6 +117,16 @@ impl fmt::Display for RunReport {
                 self.fell_back,
                 self.possibly_duplicated
             )?;
+        }
+        if self.print_chunks > 0 {
+            writeln!(
+                f,
+                "  print: {} letters typeset in {} chunks",
+                self.chunked_letters, self.print_chunks
+            )?;
+        }
+        if let Some(e) = &self.flush_error {
+            writeln!(f, "  NOT FINISHED: {e}")?;
         }
         let stages: Vec<String> = self
             .failed_by_stage

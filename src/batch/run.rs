@@ -20,9 +20,9 @@ use super::failed::{ErrorFile, FailedRecord, OnlyFailed};
 use super::report::RunReport;
 use super::source::{Item, Record, Source};
 use super::watch::Watch;
-use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome};
+use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome, PrintChunking};
 use crate::error::Result;
-use crate::model::Channel;
+use crate::model::{Channel, Document};
 use crate::pipeline::{Failure, Pipeline, Stage};
 
 /// Options of a run.
@@ -86,6 +86,8 @@ enum Done {
     Skipped,
     Held,
     Rendered,
+    /// A print chunk of this many letters was typeset (not a record).
+    Chunk(usize),
     Failed(Box<FailedRecord>),
     /// Not one of the records asked for (`only`): not part of the run.
     NotSelected,
@@ -95,6 +97,20 @@ enum Done {
 struct ToSend {
     communication: Communication,
     audience: Audience,
+    source: String,
+}
+
+/// What a worker made of a record.
+enum Prepared {
+    /// Its messages, ready to send.
+    Send(ToSend),
+    /// A print-first document, waiting for its print chunk.
+    Chunk(Pending),
+}
+
+/// A composed document whose letter goes into the next print chunk.
+struct Pending {
+    doc: Document,
     source: String,
 }
 
@@ -154,6 +170,9 @@ impl<'a> Run<'a> {
             self.collect(&done_rx, &mut report, &mut errors, start);
             reader.join().unwrap_or(Ok(()))
         });
+        if let Some(d) = senders {
+            report.flush_error = d.flush().err().map(|e| e.message().to_owned());
+        }
         report.seconds = start.elapsed().as_secs_f64();
         if let Some(w) = self
             .watch
@@ -178,18 +197,23 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Composes and renders records until the input ends.
+    /// Composes and renders records until the input ends; print-first
+    /// documents wait in a chunk per paper until it is full or the input
+    /// has ended.
     fn render_worker(
         &self,
         items: &Mutex<Receiver<Item>>,
         send: SyncSender<ToSend>,
         done: SyncSender<Done>,
     ) {
+        let out = Out { send, done };
+        let chunking = self.chunking();
+        let mut waiting: Vec<Vec<Pending>> = Vec::new();
         loop {
             let item = items.lock().unwrap_or_else(|e| e.into_inner()).recv();
-            let Ok(item) = item else { return };
-            let result = match item {
-                Ok(record) => self.prepare(record),
+            let Ok(item) = item else { break };
+            let prepared = match item {
+                Ok(record) => self.prepare(record, chunking.is_some()),
                 Err(e) => Err(Done::Failed(Box::new(FailedRecord {
                     source: e.place,
                     record: None,
@@ -199,33 +223,124 @@ impl<'a> Run<'a> {
                     message: e.message,
                 }))),
             };
-            let sent = match result {
-                Ok(to_send) if self.dispatcher.is_some() && !self.options.dry_run => {
-                    send.send(to_send).is_ok()
+            let ok = match (prepared, chunking) {
+                (Ok(Prepared::Chunk(p)), Some(c)) => {
+                    let group = match waiting.iter().position(|g| g[0].doc.paper == p.doc.paper) {
+                        Some(i) => i,
+                        None => {
+                            waiting.push(Vec::new());
+                            waiting.len() - 1
+                        }
+                    };
+                    waiting[group].push(p);
+                    waiting[group].len() < c.letters.max(1)
+                        || self.print_chunk(std::mem::take(&mut waiting[group]), c, &out)
                 }
-                Ok(_) => done.send(Done::Rendered).is_ok(),
-                Err(d) => done.send(d).is_ok(),
+                (prepared, _) => self.pass(prepared, &out),
             };
-            if !sent {
+            if !ok {
                 return;
+            }
+        }
+        for group in waiting {
+            if let (false, Some(c)) = (group.is_empty(), chunking) {
+                self.print_chunk(group, c, &out);
             }
         }
     }
 
-    /// Validates, decides, composes and renders one record into its messages.
-    fn prepare(&self, record: Record) -> std::result::Result<ToSend, Done> {
+    /// How to chunk print: as the print backend asks, when delivering.
+    fn chunking(&self) -> Option<PrintChunking> {
+        self.dispatcher
+            .filter(|_| !self.options.dry_run)
+            .and_then(Dispatcher::print_chunking)
+    }
+
+    /// Hands a prepared record on: to a sender, or counted as rendered or
+    /// failed. False when the run is going down.
+    fn pass(&self, prepared: std::result::Result<Prepared, Done>, out: &Out) -> bool {
+        match prepared {
+            Ok(Prepared::Send(to_send)) if self.dispatcher.is_some() && !self.options.dry_run => {
+                out.send.send(to_send).is_ok()
+            }
+            Ok(_) => out.done.send(Done::Rendered).is_ok(),
+            Err(d) => out.done.send(d).is_ok(),
+        }
+    }
+
+    /// Typesets the letters of `pending` in one compile and hands each
+    /// record on with its letter in the chunk. When the chunk fails, each
+    /// is rendered alone instead, so a bad letter fails its own record
+    /// with its own reason and the others go out.
+    fn print_chunk(&self, mut pending: Vec<Pending>, chunking: PrintChunking, out: &Out) -> bool {
+        // Postal presort within the chunk; the same letters give the same chunk.
+        pending.sort_by(|a, b| {
+            (&a.doc.postal_code, &a.doc.record).cmp(&(&b.doc.postal_code, &b.doc.record))
+        });
+        let docs: Vec<&Document> = pending.iter().map(|p| &p.doc).collect();
+        let chunk = self.pipeline.print_chunk(&docs, chunking.duplex).ok();
+        if chunk.is_some() && out.done.send(Done::Chunk(pending.len())).is_err() {
+            return false;
+        }
+        let message = &self.options.message;
+        for (i, p) in pending.into_iter().enumerate() {
+            let communication = match &chunk {
+                Some(chunk) => self
+                    .pipeline
+                    .communication_in_chunk(&p.doc, chunk, i, message),
+                None => self.pipeline.communication(&p.doc, false, message),
+            };
+            let prepared = self
+                .messages(p.doc, p.source, communication)
+                .map(Prepared::Send);
+            if !self.pass(prepared, out) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Validates, decides and composes one record, and renders its
+    /// messages (or, with `chunks`, leaves a print-first letter to a chunk).
+    fn prepare(&self, record: Record, chunks: bool) -> std::result::Result<Prepared, Done> {
         let id = self.pipeline.design().record_id(&record.value);
         if let Some(only) = &self.options.only
             && !only.contains(&id, &record.source)
         {
             return Err(Done::NotSelected);
         }
-        let fail = |failure: Failure| Done::Failed(Box::new(failed(&record.source, &id, &failure)));
-        let doc = self.pipeline.document(&record.value).map_err(fail)?;
+        let doc = self
+            .pipeline
+            .document(&record.value)
+            .map_err(|f| Done::Failed(Box::new(failed(&record.source, &id, &f))))?;
+        if chunks && self.pipeline.prints_first(&doc) {
+            return Ok(Prepared::Chunk(Pending {
+                doc,
+                source: record.source,
+            }));
+        }
         let communication = self
             .pipeline
-            .communication(&doc, false, &self.options.message)
-            .map_err(|e| fail(Failure::new(Stage::Render, None, &e)))?;
+            .communication(&doc, false, &self.options.message);
+        self.messages(doc, record.source, communication)
+            .map(Prepared::Send)
+    }
+
+    /// A rendered communication on its way to a sender, or the record's
+    /// failure when none of its channels could be rendered.
+    fn messages(
+        &self,
+        doc: Document,
+        source: String,
+        communication: Result<Communication>,
+    ) -> std::result::Result<ToSend, Done> {
+        let communication = communication.map_err(|e| {
+            Done::Failed(Box::new(failed(
+                &source,
+                &doc.record,
+                &Failure::new(Stage::Render, None, &e),
+            )))
+        })?;
         if communication.messages.is_empty() {
             let why: Vec<String> = communication
                 .problems
@@ -238,8 +353,8 @@ impl<'a> Run<'a> {
                 why.join("; ")
             };
             return Err(Done::Failed(Box::new(FailedRecord {
-                source: record.source,
-                record: Some(id),
+                source,
+                record: Some(doc.record.clone()),
                 stage: Stage::Render.name().to_owned(),
                 channel: communication.problems.first().map(|(c, _)| *c),
                 field: None,
@@ -249,7 +364,7 @@ impl<'a> Run<'a> {
         Ok(ToSend {
             audience: Audience::from_document(&doc),
             communication,
-            source: record.source,
+            source,
         })
     }
 
@@ -280,6 +395,11 @@ impl<'a> Run<'a> {
                 Done::Skipped => report.skipped += 1,
                 Done::Held => report.held += 1,
                 Done::Rendered => report.rendered += 1,
+                Done::Chunk(letters) => {
+                    report.print_chunks += 1;
+                    report.chunked_letters += letters;
+                    continue;
+                }
                 Done::Failed(f) => {
                     report.fail(stage_of(&f.stage));
                     errors.write(&f);
@@ -292,6 +412,12 @@ impl<'a> Run<'a> {
             }
         }
     }
+}
+
+/// Where a worker hands records on.
+struct Out {
+    send: SyncSender<ToSend>,
+    done: SyncSender<Done>,
 }
 
 /// Delivers composed records until the workers are done.

@@ -45,6 +45,7 @@ impl Transport for DirTransport {
         let (ext, bytes): (&str, Vec<u8>) = match &message.body {
             Body::Email(e) => ("eml", e.raw.to_vec()),
             Body::Sms(s) => ("txt", format!("To: {}\n\n{}\n", s.to, s.text).into_bytes()),
+            Body::Letter(l) if l.in_chunk.is_some() => return Err(super::no_chunks("dir")),
             Body::Letter(l) => ("pdf", l.pdf.to_vec()),
             Body::Archive(a) => ("pdf", a.pdf.to_vec()),
         };

@@ -379,6 +379,39 @@ impl Dispatcher {
         &self.ledger
     }
 
+    /// How the print backend wants print chunks made, when it takes them.
+    pub fn print_chunking(&self) -> Option<super::PrintChunking> {
+        self.transports
+            .get(&Channel::Print)
+            .and_then(|t| t.print_chunks())
+    }
+
+    /// Flushes every backend (a print spool writes its batch files and
+    /// manifests): call once when a run ends. Every backend is flushed even
+    /// when one fails; the errors are returned together. A backend wired to
+    /// several channels is flushed once per channel, so a flush must be
+    /// harmless when there is nothing left to do.
+    pub fn flush(&self) -> Result<(), DeliveryError> {
+        let mut failed = Vec::new();
+        let mut all: Vec<(&str, &Arc<dyn Transport>)> = self
+            .transports
+            .iter()
+            .map(|(c, t)| (c.name(), t))
+            .chain(self.archive.iter().map(|t| ("archive", t)))
+            .collect();
+        all.sort_by_key(|(c, _)| *c);
+        for (what, t) in all {
+            if let Err(e) = t.flush() {
+                failed.push(format!("{what} ({}): {}", t.name(), e.message()));
+            }
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(DeliveryError::transient(failed.join("; ")))
+        }
+    }
+
     /// Delivers one communication along its plan (`comm.plan`: the
     /// customer's channels in order of preference, already filtered by
     /// consent and contact data).

@@ -81,8 +81,8 @@ pub use crate::ledger::{Attempt, DeliveryStatus, Ledger, LedgerOptions, State, S
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
 pub use crate::message::{
-    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, LetterBody, Message,
-    MessageOptions, Sender, SmsBody,
+    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, InChunk, LetterBody,
+    Message, MessageOptions, Sender, SmsBody,
 };
 
 use crate::model::{Channel, DeliveryError, Receipt};
@@ -105,10 +105,36 @@ pub trait Transport: Send + Sync {
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError>;
 
     /// Finishes what the backend holds back (a print spool writes its batch
-    /// files and manifests). Called once when a run ends; the default does
-    /// nothing.
+    /// files and manifests). Called when a run ends, possibly more than once
+    /// (once per channel the backend is wired to): a second flush with
+    /// nothing new must do nothing. The default does nothing.
     fn flush(&self) -> Result<(), DeliveryError> {
         Ok(())
+    }
+
+    /// Whether this backend takes letters that are pages of a print chunk
+    /// ([`LetterBody::in_chunk`]), and how it wants chunks made. A batch
+    /// run then typesets print-first customers many to a compile. The
+    /// default: one PDF per letter.
+    fn print_chunks(&self) -> Option<PrintChunking> {
+        None
+    }
+}
+
+/// How a backend wants print chunks made (see [`Transport::print_chunks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PrintChunking {
+    /// Letters per chunk (one Typst compile, one batch file).
+    pub letters: usize,
+    /// Printed on both sides: each letter starts on a new sheet.
+    pub duplex: bool,
+}
+
+impl PrintChunking {
+    /// Chunks of `letters` letters, duplex or not.
+    pub fn new(letters: usize, duplex: bool) -> PrintChunking {
+        PrintChunking { letters, duplex }
     }
 }
 
@@ -125,6 +151,9 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn flush(&self) -> Result<(), DeliveryError> {
         (**self).flush()
     }
+    fn print_chunks(&self) -> Option<PrintChunking> {
+        (**self).print_chunks()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -139,6 +168,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn flush(&self) -> Result<(), DeliveryError> {
         (**self).flush()
+    }
+    fn print_chunks(&self) -> Option<PrintChunking> {
+        (**self).print_chunks()
     }
 }
 
@@ -155,6 +187,14 @@ pub(crate) fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Res
     f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, path)
+}
+
+/// A permanent error for a backend given a letter that is pages of a print
+/// chunk: it takes one PDF per letter.
+pub(crate) fn no_chunks(backend: &str) -> DeliveryError {
+    DeliveryError::permanent(format!(
+        "the {backend} backend takes one PDF per letter, not pages of a print chunk"
+    ))
 }
 
 /// A permanent error for a backend given a body it does not carry.

@@ -27,6 +27,10 @@ pub struct PrintOptions {
     /// Printed on both sides: a letter with an odd page count gets a blank
     /// back page, so every customer starts on a new sheet.
     pub duplex: bool,
+    /// Letters per print chunk: a batch run typesets this many print-first
+    /// customers in one compile, and the chunk becomes one batch file as it
+    /// is (no merge). 0 takes one PDF per letter only.
+    pub chunk_letters: usize,
 }
 
 impl Default for PrintOptions {
@@ -34,6 +38,7 @@ impl Default for PrintOptions {
         PrintOptions {
             batch_size: 500,
             duplex: true,
+            chunk_letters: 32,
         }
     }
 }
@@ -80,7 +85,22 @@ struct Staged {
     customer: String,
     pages: usize,
     postal_code: Option<String>,
+    /// The letter's place in a staged chunk file, when it is one of its
+    /// letters (staged by a vellum that knew chunks).
+    #[serde(default)]
+    chunk: Option<StagedChunk>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StagedChunk {
+    id: String,
+    first_page: usize,
+    last_page: usize,
+    chunk_pages: usize,
+}
+
+/// A staged letter: its line, the PDF it is in, and the line's file.
+type Letter = (Staged, PathBuf, PathBuf);
 
 /// Stages each letter durably as it is "sent" (so the ledger's delivered
 /// means on disk), then [`close`](PrintSpool::close) writes
@@ -113,7 +133,14 @@ impl PrintSpool {
     /// the staged letters are removed once those are on disk.
     pub fn close(&self) -> Result<SpoolSummary, DeliveryError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let staged = self.staged()?;
+        let mut single = Vec::new();
+        let mut chunked = Vec::new();
+        for letter in self.staged()? {
+            match letter.0.chunk.clone() {
+                Some(c) => chunked.push((c, letter)),
+                None => single.push(letter),
+            }
+        }
         let mut summary = SpoolSummary::default();
         let first_batch = std::fs::read_dir(&self.dir)
             .map_err(io)?
@@ -122,29 +149,44 @@ impl PrintSpool {
                     .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("batch-"))
             })
             .count();
-        for (bi, chunk) in staged.chunks(self.options.batch_size.max(1)).enumerate() {
-            let file = format!("batch-{:04}.pdf", first_batch + bi + 1);
-            self.write_batch(&file, chunk, &mut summary)?;
+        let mut n = first_batch;
+        for batch in single.chunks(self.options.batch_size.max(1)) {
+            n += 1;
+            self.write_batch(&format!("batch-{n:04}.pdf"), batch, &mut summary)?;
+        }
+        for letters in by_chunk(chunked) {
+            n += 1;
+            self.write_chunk(&format!("batch-{n:04}.pdf"), &letters, &mut summary)?;
         }
         if !summary.envelopes.is_empty() {
             self.write_manifests(first_batch + 1, &mut summary)?;
         }
-        for (_, pdf, meta) in &staged {
+        for (_, pdf, meta) in &single {
             std::fs::remove_file(pdf).map_err(io)?;
             std::fs::remove_file(meta).map_err(io)?;
+        }
+        // What is left in staging: the lines of chunked letters, and chunk
+        // files none of whose letters was delivered (held back, or resent
+        // in another chunk after a crash).
+        for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
+            std::fs::remove_file(entry.map_err(io)?.path()).map_err(io)?;
         }
         Ok(summary)
     }
 
     /// The staged letters, in presort order: postal code, customer, key.
-    fn staged(&self) -> Result<Vec<(Staged, PathBuf, PathBuf)>, DeliveryError> {
+    fn staged(&self) -> Result<Vec<Letter>, DeliveryError> {
         let mut staged = Vec::new();
         for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
             let path = entry.map_err(io)?.path();
             if path.extension().and_then(|e| e.to_str()) == Some("json") {
                 let meta: Staged =
                     serde_json::from_slice(&std::fs::read(&path).map_err(io)?).map_err(io)?;
-                staged.push((meta, path.with_extension("pdf"), path));
+                let pdf = match &meta.chunk {
+                    Some(c) => self.chunk_path(&c.id),
+                    None => path.with_extension("pdf"),
+                };
+                staged.push((meta, pdf, path));
             }
         }
         staged.sort_by(|a, b| {
@@ -161,7 +203,7 @@ impl PrintSpool {
     fn write_batch(
         &self,
         file: &str,
-        chunk: &[(Staged, PathBuf, PathBuf)],
+        chunk: &[Letter],
         summary: &mut SpoolSummary,
     ) -> Result<(), DeliveryError> {
         let mut docs = Vec::new();
@@ -198,6 +240,57 @@ impl PrintSpool {
         }
         summary.batches.push(path);
         Ok(())
+    }
+
+    /// A staged chunk file as the batch `file`: as it is when every letter
+    /// in it was delivered, else with only the delivered letters' pages.
+    fn write_chunk(
+        &self,
+        file: &str,
+        letters: &[(StagedChunk, Letter)],
+        summary: &mut SpoolSummary,
+    ) -> Result<(), DeliveryError> {
+        let source = &letters[0].1.1;
+        let path = self.dir.join(file);
+        let used: usize = letters
+            .iter()
+            .map(|(c, _)| c.last_page + 1 - c.first_page)
+            .sum();
+        if used == letters[0].0.chunk_pages {
+            std::fs::rename(source, &path).map_err(io)?;
+        } else {
+            let keep: Vec<(usize, usize)> = letters
+                .iter()
+                .map(|(c, _)| (c.first_page, c.last_page))
+                .collect();
+            write_atomic(&path, &pages_only(source, &keep)?).map_err(io)?;
+        }
+        let mut page = 1;
+        for (c, (meta, _, _)) in letters {
+            let total = c.last_page + 1 - c.first_page;
+            summary.envelopes.push(Envelope {
+                envelope: summary.envelopes.len() + 1,
+                file: file.to_owned(),
+                customer: meta.customer.clone(),
+                pages: meta.pages,
+                sheets: if self.options.duplex {
+                    total.div_ceil(2)
+                } else {
+                    total
+                },
+                postal_code: meta.postal_code.clone(),
+                first_page: page,
+                last_page: page + total - 1,
+                key: meta.key.clone(),
+            });
+            page += total;
+        }
+        summary.batches.push(path);
+        Ok(())
+    }
+
+    fn chunk_path(&self, id: &str) -> PathBuf {
+        self.dir.join("staging").join(format!("chunk-{id}.pdf"))
     }
 
     /// The envelope manifests of this close, as CSV and JSON.
@@ -256,6 +349,11 @@ impl Transport for PrintSpool {
         self.close().map(|_| ())
     }
 
+    fn print_chunks(&self) -> Option<super::PrintChunking> {
+        (self.options.chunk_letters > 0)
+            .then(|| super::PrintChunking::new(self.options.chunk_letters, self.options.duplex))
+    }
+
     fn send(&self, message: &Message) -> Result<Receipt, DeliveryError> {
         let Body::Letter(letter) = &message.body else {
             return Err(super::wrong_body("print-spool", message));
@@ -268,12 +366,71 @@ impl Transport for PrintSpool {
             customer: message.record.clone(),
             pages: letter.pages,
             postal_code: letter.postal_code.clone(),
+            chunk: letter.in_chunk.as_ref().map(|c| StagedChunk {
+                id: c.chunk.clone(),
+                first_page: c.first_page,
+                last_page: c.last_page,
+                chunk_pages: c.chunk_pages,
+            }),
         };
-        write_atomic(&staging.join(format!("{stem}.pdf")), &letter.pdf).map_err(io)?;
+        match &meta.chunk {
+            // The chunk's first letter writes it; the others find it there.
+            Some(c) => {
+                let path = self.chunk_path(&c.id);
+                if !path.exists() {
+                    write_atomic(&path, &letter.pdf).map_err(io)?;
+                }
+            }
+            None => write_atomic(&staging.join(format!("{stem}.pdf")), &letter.pdf).map_err(io)?,
+        }
         let json = serde_json::to_vec(&meta).map_err(io)?;
         write_atomic(&staging.join(format!("{stem}.json")), &json).map_err(io)?;
         Ok(Receipt::new("print-spool", stem))
     }
+}
+
+/// The chunked letters grouped by chunk, each group in page order, the
+/// groups in the order their first letters were staged (presort order).
+fn by_chunk(letters: Vec<(StagedChunk, Letter)>) -> Vec<Vec<(StagedChunk, Letter)>> {
+    let mut groups: Vec<Vec<(StagedChunk, Letter)>> = Vec::new();
+    for l in letters {
+        match groups.iter_mut().find(|g| g[0].0.id == l.0.id) {
+            Some(g) => g.push(l),
+            None => groups.push(vec![l]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_by_key(|(c, _)| c.first_page);
+    }
+    groups
+}
+
+/// The PDF at `path` with only the pages in `keep` (ranges from 1).
+fn pages_only(path: &Path, keep: &[(usize, usize)]) -> Result<Vec<u8>, DeliveryError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        io(format!(
+            "the chunk `{}` of delivered letters: {e}",
+            path.display()
+        ))
+    })?;
+    let mut doc = Document::load_mem(&bytes).map_err(io)?;
+    let total = doc.get_pages().len();
+    let drop: Vec<u32> = (1..=total)
+        .filter(|p| !keep.iter().any(|(f, l)| (f..=l).contains(&p)))
+        .map(|p| p as u32)
+        .collect();
+    doc.delete_pages(&drop);
+    // The structure tree would still point at the dropped pages.
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.remove(b"StructTreeRoot");
+        catalog.remove(b"MarkInfo");
+    }
+    doc.prune_objects();
+    doc.renumber_objects();
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(io)?;
+    Ok(out)
 }
 
 /// Merges documents in order into one, each followed by a blank page when

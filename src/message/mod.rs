@@ -12,7 +12,6 @@ use std::time::SystemTime;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
-use sha2::{Digest, Sha256};
 
 use crate::design::Design;
 use crate::error::Result;
@@ -20,7 +19,7 @@ use crate::model::Channel;
 use crate::model::DeliveryError;
 use crate::model::Document;
 use crate::model::Paper;
-use crate::render::{Email, Pdf, Sms, SmsEncoding};
+use crate::render::{Email, Pdf, PrintChunk, Sms, SmsEncoding};
 
 /// The sender of emails: a display name and an address.
 #[derive(Debug, Clone)]
@@ -285,17 +284,37 @@ pub struct SmsBody {
     pub segments: u32,
 }
 
-/// A letter: one customer's PDF for the print spool.
+/// A letter: one customer's PDF for the print spool, or their pages in a
+/// print chunk of many customers' letters.
 #[derive(Debug, Clone)]
 pub struct LetterBody {
-    /// The PDF.
+    /// The PDF: the letter alone, or with [`LetterBody::in_chunk`] the
+    /// whole chunk (shared by the messages of all its letters).
     pub pdf: Arc<[u8]>,
+    /// Where the letter is in `pdf` when that is a print chunk.
+    pub in_chunk: Option<InChunk>,
+    /// Hex SHA-256 of what the print frame was given for this customer: the
+    /// same whether the letter was typeset alone or in a chunk.
+    pub content_hash: String,
     /// Pages.
     pub pages: usize,
     /// Paper.
     pub paper: Paper,
     /// Postal code, for postal sorting in the manifest, when known.
     pub postal_code: Option<String>,
+}
+
+/// A letter's place in a print chunk ([`crate::render::PrintChunk`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InChunk {
+    /// The chunk's name ([`crate::render::PrintChunk::id`]).
+    pub chunk: String,
+    /// The letter's first page in the chunk, from 1.
+    pub first_page: usize,
+    /// Its last page, a blank back included.
+    pub last_page: usize,
+    /// Pages of the whole chunk.
+    pub chunk_pages: usize,
 }
 
 /// An archive copy of a delivered communication.
@@ -458,9 +477,38 @@ impl CommunicationBuilder<'_> {
     pub fn letter_with_postal_code(mut self, pdf: &Pdf, postal_code: Option<&str>) -> Self {
         let body = Body::Letter(LetterBody {
             pdf: pdf.bytes.clone().into(),
+            in_chunk: None,
+            content_hash: pdf.content_hash.clone(),
             pages: pdf.pages,
             paper: pdf.paper,
             postal_code: postal_code.map(clean_line),
+        });
+        let m = self.message(Channel::Print, "print", body);
+        self.comm.messages.push(m);
+        self
+    }
+
+    /// Adds the printed letter as letter `index` of a print chunk (the
+    /// chunk's PDF is shared, not copied).
+    pub fn letter_in_chunk(mut self, chunk: &PrintChunk, index: usize) -> Self {
+        let Some(letter) = chunk.letters.get(index) else {
+            return self.problem(
+                Channel::Print,
+                format!("the print chunk has no letter {index}"),
+            );
+        };
+        let body = Body::Letter(LetterBody {
+            pdf: chunk.bytes.clone(),
+            in_chunk: Some(InChunk {
+                chunk: chunk.id.clone(),
+                first_page: letter.first_page,
+                last_page: letter.last_page,
+                chunk_pages: chunk.letters.last().map_or(0, |l| l.last_page),
+            }),
+            content_hash: letter.content_hash.clone(),
+            pages: letter.pages,
+            paper: chunk.paper,
+            postal_code: self.doc.postal_code.as_deref().map(clean_line),
         });
         let m = self.message(Channel::Print, "print", body);
         self.comm.messages.push(m);
@@ -516,11 +564,7 @@ pub(crate) fn key_part(s: &str) -> String {
     out
 }
 
-/// Hex SHA-256.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::model::digest::sha256_hex;
 
 fn message_id(key: &str, domain: &str) -> String {
     format!(

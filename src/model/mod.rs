@@ -8,6 +8,7 @@ mod channel;
 mod date;
 mod decisions;
 mod delivery;
+pub(crate) mod digest;
 mod document;
 mod place;
 

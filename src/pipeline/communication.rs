@@ -6,7 +6,7 @@ use super::Pipeline;
 use crate::error::Result;
 use crate::message::{Communication, MessageOptions};
 use crate::model::{Channel, Document};
-use crate::render::{self, Pdf, PdfOptions, PdfStandard};
+use crate::render::{self, Pdf, PdfOptions, PdfStandard, PrintChunk};
 
 impl Pipeline<'_> {
     /// Renders what the document's channel plan needs (email with the PDF
@@ -33,11 +33,51 @@ impl Pipeline<'_> {
         archive: bool,
         options: &MessageOptions,
     ) -> Result<Communication> {
+        self.build(doc, channels, archive, options, None)
+    }
+
+    /// Whether the document's letter can go into a print chunk: its plan
+    /// reaches print before any channel it has an address for, so print is
+    /// what the dispatcher tries first and the letter needs no PDF of its
+    /// own (no email to attach one to, no fallback that could want it).
+    pub fn prints_first(&self, doc: &Document) -> bool {
+        for channel in &doc.plan {
+            match channel {
+                Channel::Print => return true,
+                Channel::Email if has(doc.email.as_deref()) => return false,
+                Channel::Sms if has(doc.phone.as_deref()) => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// As [`Pipeline::communication`], with the letter taken from a print
+    /// chunk (letter `index` of `chunk`, see [`Pipeline::print_chunk`])
+    /// instead of rendered on its own.
+    pub fn communication_in_chunk(
+        &self,
+        doc: &Document,
+        chunk: &PrintChunk,
+        index: usize,
+        options: &MessageOptions,
+    ) -> Result<Communication> {
+        self.build(doc, &doc.plan, false, options, Some((chunk, index)))
+    }
+
+    fn build(
+        &self,
+        doc: &Document,
+        channels: &[Channel],
+        archive: bool,
+        options: &MessageOptions,
+        chunk: Option<(&PrintChunk, usize)>,
+    ) -> Result<Communication> {
         let design = self.design;
-        let attach = design.manifest().attach_pdf;
+        let attach = design.manifest().attach_pdf && has(doc.email.as_deref());
         let mut b = Communication::builder(design, doc, options).plan(channels);
-        let needs_pdf =
-            channels.contains(&Channel::Print) || (channels.contains(&Channel::Email) && attach);
+        let needs_pdf = (channels.contains(&Channel::Print) && chunk.is_none())
+            || (channels.contains(&Channel::Email) && attach);
         let pdf: Option<Result<Pdf>> = needs_pdf.then(|| self.pdf(doc, &PdfOptions::default()));
         for &channel in channels {
             match channel {
@@ -53,10 +93,11 @@ impl Pipeline<'_> {
                     Ok(s) => b = b.sms(&s),
                     Err(err) => b = b.problem(Channel::Sms, err.to_string()),
                 },
-                Channel::Print => match &pdf {
-                    Some(Ok(p)) => b = b.letter(p),
-                    Some(Err(err)) => b = b.problem(Channel::Print, err.to_string()),
-                    None => {}
+                Channel::Print => match (chunk, &pdf) {
+                    (Some((chunk, i)), _) => b = b.letter_in_chunk(chunk, i),
+                    (None, Some(Ok(p))) => b = b.letter(p),
+                    (None, Some(Err(err))) => b = b.problem(Channel::Print, err.to_string()),
+                    (None, None) => {}
                 },
             }
         }
@@ -69,4 +110,9 @@ impl Pipeline<'_> {
         }
         Ok(b.build())
     }
+}
+
+/// An address or number on record (not blank).
+fn has(contact: Option<&str>) -> bool {
+    contact.is_some_and(|s| !s.trim().is_empty())
 }

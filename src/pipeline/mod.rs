@@ -206,16 +206,31 @@ impl<'d> Pipeline<'d> {
             return engine.render_with(doc, options);
         }
         let _ = options;
-        Err(crate::Error::render(
-            &doc.record,
-            Channel::Print,
-            if cfg!(feature = "print") {
-                "the design does not print"
-            } else {
-                "vellum was built without the `print` feature"
-            },
-        ))
+        Err(no_print(&doc.record))
     }
+
+    /// Typesets the letters of `docs` (all on one paper) in one compile, as
+    /// one PDF; see [`PrintEngine::render_chunk`].
+    pub fn print_chunk(&self, docs: &[&Document], duplex: bool) -> Result<render::PrintChunk> {
+        #[cfg(feature = "print")]
+        if let Some(engine) = &self.print {
+            return engine.render_chunk(docs, duplex);
+        }
+        let _ = duplex;
+        Err(no_print(docs.first().map_or("", |d| d.record.as_str())))
+    }
+}
+
+fn no_print(record: &str) -> crate::Error {
+    crate::Error::render(
+        record,
+        Channel::Print,
+        if cfg!(feature = "print") {
+            "the design does not print"
+        } else {
+            "vellum was built without the `print` feature"
+        },
+    )
 }
 
 fn micros(since: Instant) -> u64 {

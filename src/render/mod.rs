@@ -28,5 +28,5 @@ mod text;
 pub use self::html::{Email, EmailOptions, email, email_with};
 #[cfg(feature = "print")]
 pub use self::pdf::PrintEngine;
-pub use self::pdf_types::{Pdf, PdfOptions, PdfStandard};
+pub use self::pdf_types::{ChunkLetter, Pdf, PdfOptions, PdfStandard, PrintChunk};
 pub use self::sms::{Sms, SmsEncoding, sms, sms_segments};

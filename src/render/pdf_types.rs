@@ -59,8 +59,41 @@ pub struct Pdf {
     /// The first page as a PNG, when [`PdfOptions::png_dpi`] asked for one.
     #[serde(skip)]
     pub png_first_page: Option<Vec<u8>>,
+    /// Hex SHA-256 of what the print frame was given (`/data.json`): the
+    /// same as the letter's [`ChunkLetter::content_hash`] in a print chunk.
+    pub content_hash: String,
 }
 
 fn byte_count<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(bytes.len() as u64)
+}
+
+/// Many customers' letters typeset in one compile, as one PDF: the print
+/// stream of a batch run. Serialized (in reports) without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintChunk {
+    /// The PDF file: the letters one after the other, each starting on a
+    /// new sheet when laid out for duplex. Shared by every letter's message.
+    #[serde(serialize_with = "byte_count")]
+    pub bytes: std::sync::Arc<[u8]>,
+    /// The chunk's name: hex SHA-256 of its bytes (24 digits).
+    pub id: String,
+    /// The paper every letter of the chunk is laid out for.
+    pub paper: Paper,
+    /// Each document's place in the PDF, in the order given.
+    pub letters: Vec<ChunkLetter>,
+}
+
+/// One customer's letter in a [`PrintChunk`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChunkLetter {
+    /// First page of the letter in the chunk, from 1.
+    pub first_page: usize,
+    /// Pages of the letter (without a blank back).
+    pub pages: usize,
+    /// Last page of the letter in the chunk, a blank back included.
+    pub last_page: usize,
+    /// Hex SHA-256 of what the print frame was given for this customer
+    /// (`/data.json`): the same for a letter typeset alone or in any chunk.
+    pub content_hash: String,
 }

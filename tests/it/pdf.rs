@@ -575,3 +575,62 @@ fn archive_standards_and_preview_png() {
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
     assert_eq!(width, 255);
 }
+
+/// The print stream: a chunk of customers typeset in one compile holds each
+/// letter exactly as it prints alone (its text, page numbers counted within
+/// the letter), on its own sheets, and is byte-reproducible.
+#[test]
+fn a_print_chunk_holds_each_letter_as_it_prints_alone() {
+    for id in DESIGNS {
+        let d = design(id);
+        let engine = vellum::render::PrintEngine::new(d).unwrap();
+        let alone: Vec<(Document, vellum::render::Pdf)> =
+            samples(id).iter().map(|(_, r)| render(id, r)).collect();
+        let mut papers: Vec<_> = alone.iter().map(|(doc, _)| doc.paper).collect();
+        papers.dedup();
+        for paper in papers {
+            let same: Vec<&(Document, vellum::render::Pdf)> =
+                alone.iter().filter(|(doc, _)| doc.paper == paper).collect();
+            let docs: Vec<&Document> = same.iter().map(|(doc, _)| doc).collect();
+            let chunk = engine
+                .render_chunk(&docs, true)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let again = engine.render_chunk(&docs, true).unwrap();
+            assert!(
+                chunk.bytes == again.bytes,
+                "{id}: the chunk is not reproducible"
+            );
+            let path = write_pdf(&format!("{id}-chunk-{paper:?}"), &chunk.bytes);
+            let (ok, out) = tool("qpdf", &["--check", path.to_str().unwrap()]);
+            assert!(ok, "{id}: qpdf rejects the chunk: {out}");
+            assert_eq!(chunk.letters.len(), docs.len());
+            let mut next = 1;
+            for (letter, (doc, pdf)) in chunk.letters.iter().zip(&same) {
+                let who = format!("{id}/{}", doc.record);
+                assert_eq!(letter.first_page, next, "{who}");
+                assert_eq!(letter.pages, pdf.pages, "{who}");
+                assert_eq!(
+                    letter.last_page - letter.first_page + 1,
+                    pdf.pages.div_ceil(2) * 2,
+                    "{who}"
+                );
+                assert_eq!(letter.content_hash, pdf.content_hash, "{who}");
+                let own = write_pdf(&format!("{id}-{}", doc.record), &pdf.bytes);
+                let last = letter.first_page + letter.pages - 1;
+                assert_eq!(
+                    squash(&pdftotext(&path, Some((letter.first_page, last)))),
+                    squash(&pdftotext(&own, None)),
+                    "{who}: the letter's pages in the chunk differ from the letter alone"
+                );
+                if letter.last_page > last {
+                    let back = pdftotext(&path, Some((letter.last_page, letter.last_page)));
+                    assert!(
+                        back.trim().is_empty(),
+                        "{who}: the blank back has text: {back}"
+                    );
+                }
+                next = letter.last_page + 1;
+            }
+        }
+    }
+}

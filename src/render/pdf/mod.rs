@@ -10,6 +10,7 @@
 //! byte-identical PDF bytes.
 
 mod blocks;
+mod chunk;
 mod glyphs;
 mod measure;
 mod qr;
@@ -25,6 +26,7 @@ use self::world::{DocWorld, Engine};
 use super::{Pdf, PdfOptions, PdfStandard};
 use crate::design::Design;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::digest::sha256_hex;
 use crate::model::{Channel, Diagnostic, Document, Place};
 
 /// How many documents a memoized layout result survives without being used.
@@ -107,12 +109,16 @@ impl PrintEngine {
                 doc.date_iso
             ))
         })?;
+        let content_hash = sha256_hex(&data);
         let world = DocWorld {
             engine,
             data: Bytes::new(data),
             today,
         };
-        let result = typeset(&world, doc, options, self.max_pages);
+        let result = typeset(&world, doc, options, self.max_pages).map(|pdf| Pdf {
+            content_hash,
+            ..pdf
+        });
         // The memo cache is global: drop what recent documents did not use.
         typst::comemo::evict(MEMO_MAX_AGE);
         result
@@ -150,10 +156,7 @@ fn typeset(
     options: &PdfOptions,
     max_pages: u32,
 ) -> std::result::Result<Pdf, Problem> {
-    let compiled = typst::compile::<PagedDocument>(world);
-    let paged = compiled
-        .output
-        .map_err(|diags| describe(world, diags.as_slice()))?;
+    let paged = compile(world)?;
     let pages = paged.pages().len();
     if pages > max_pages as usize {
         return Err(format!(
@@ -161,35 +164,12 @@ fn typeset(
         )
         .into());
     }
-    let missing = glyphs::missing(&paged);
-    if !missing.is_empty() {
-        return Err(format!(
-            "the fonts have no glyph for {}; the PDF would show empty boxes",
-            glyphs::describe(&missing)
-        )
-        .into());
-    }
-    let standards = match options.standard {
-        PdfStandard::Tagged => vec![],
-        PdfStandard::PdfA3b => vec![typst_pdf::PdfStandard::A_3b],
-        PdfStandard::PdfA3bUa1 => vec![typst_pdf::PdfStandard::A_3b, typst_pdf::PdfStandard::Ua_1],
-    };
-    let standards =
-        typst_pdf::PdfStandards::new(&standards).map_err(|e| e.message().to_string())?;
-    let pdf_options = typst_pdf::PdfOptions {
-        // Stable per design, record and date: the same input gives the same bytes.
-        ident: Smart::Custom(format!(
-            "vellum/{}/{}/{}/{}",
-            doc.design, doc.version, doc.record, doc.date_iso
-        )),
-        creator: Smart::Custom(Some(format!("vellum {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(typst_pdf::Timestamp::new_utc(world.today)),
-        standards,
-        tagged: true,
-        ..Default::default()
-    };
-    let bytes =
-        typst_pdf::pdf(&paged, &pdf_options).map_err(|diags| describe(world, diags.as_slice()))?;
+    // Stable per design, record and date: the same input gives the same bytes.
+    let ident = format!(
+        "vellum/{}/{}/{}/{}",
+        doc.design, doc.version, doc.record, doc.date_iso
+    );
+    let bytes = export(world, &paged, ident, options.standard)?;
     let png_first_page = match options.png_dpi {
         Some(dpi) if dpi > 0.0 && dpi <= 1200.0 => {
             let page = &paged.pages()[0];
@@ -212,7 +192,51 @@ fn typeset(
         pages,
         paper: doc.paper,
         png_first_page,
+        content_hash: String::new(),
     })
+}
+
+/// Lays the frame out, and refuses a layout with a character no font has.
+fn compile(world: &DocWorld<'_>) -> std::result::Result<PagedDocument, Problem> {
+    let compiled = typst::compile::<PagedDocument>(world);
+    let paged = compiled
+        .output
+        .map_err(|diags| describe(world, diags.as_slice()))?;
+    let missing = glyphs::missing(&paged);
+    if !missing.is_empty() {
+        return Err(format!(
+            "the fonts have no glyph for {}; the PDF would show empty boxes",
+            glyphs::describe(&missing)
+        )
+        .into());
+    }
+    Ok(paged)
+}
+
+/// The PDF of a layout: tagged, conforming to `standard`, identified by
+/// `ident` and dated with the world's clock, so it is byte-reproducible.
+fn export(
+    world: &DocWorld<'_>,
+    paged: &PagedDocument,
+    ident: String,
+    standard: PdfStandard,
+) -> std::result::Result<Vec<u8>, Problem> {
+    let standards = match standard {
+        PdfStandard::Tagged => vec![],
+        PdfStandard::PdfA3b => vec![typst_pdf::PdfStandard::A_3b],
+        PdfStandard::PdfA3bUa1 => vec![typst_pdf::PdfStandard::A_3b, typst_pdf::PdfStandard::Ua_1],
+    };
+    let standards =
+        typst_pdf::PdfStandards::new(&standards).map_err(|e| e.message().to_string())?;
+    let pdf_options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(ident),
+        creator: Smart::Custom(Some(format!("vellum {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(world.today)),
+        standards,
+        tagged: true,
+        ..Default::default()
+    };
+    typst_pdf::pdf(paged, &pdf_options).map_err(|diags| describe(world, diags.as_slice()))
 }
 
 /// Typst's errors as one message, and as diagnostics: each with its place

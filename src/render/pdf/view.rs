@@ -174,3 +174,26 @@ struct FrameJson<'a> {
 struct Labels<'a> {
     page: &'a str,
 }
+
+/// The bytes of `/data.json` for a print chunk: the letters' data (from
+/// [`data`]) under `chunk`, and what the frame reads around them.
+pub(crate) fn chunk_data(engine: &Engine, letters: &[Vec<u8>], design: &str) -> Vec<u8> {
+    let head = serde_json::json!({
+        "brand": &engine.frame.brand,
+        "schema": SCHEMA,
+        "title": format!("{design}: print run"),
+    });
+    let head = head.to_string();
+    let mut out = Vec::with_capacity(letters.iter().map(Vec::len).sum::<usize>() + head.len() + 16);
+    // `{"chunk":[...],` then the head's keys without its opening brace.
+    out.extend_from_slice(b"{\"chunk\":[");
+    for (i, l) in letters.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(l);
+    }
+    out.extend_from_slice(b"],");
+    out.extend_from_slice(&head.as_bytes()[1..]);
+    out
+}
