@@ -22,7 +22,7 @@ use super::source::{Item, Record, Source};
 use super::watch::Watch;
 use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome, PrintChunking};
 use crate::error::Result;
-use crate::model::{Channel, Document};
+use crate::model::{Channel, Document, Paper};
 use crate::pipeline::{Failure, Pipeline, Stage};
 
 /// Options of a run.
@@ -208,7 +208,7 @@ impl<'a> Run<'a> {
     ) {
         let out = Out { send, done };
         let chunking = self.chunking();
-        let mut waiting: Vec<Vec<Pending>> = Vec::new();
+        let mut waiting: Vec<(Paper, Vec<Pending>)> = Vec::new();
         loop {
             let item = items.lock().unwrap_or_else(|e| e.into_inner()).recv();
             let Ok(item) = item else { break };
@@ -225,16 +225,16 @@ impl<'a> Run<'a> {
             };
             let ok = match (prepared, chunking) {
                 (Ok(Prepared::Chunk(p)), Some(c)) => {
-                    let group = match waiting.iter().position(|g| g[0].doc.paper == p.doc.paper) {
-                        Some(i) => i,
+                    let group = match waiting.iter().position(|(paper, _)| *paper == p.doc.paper) {
+                        Some(i) => &mut waiting[i].1,
                         None => {
-                            waiting.push(Vec::new());
-                            waiting.len() - 1
+                            waiting.push((p.doc.paper, Vec::new()));
+                            &mut waiting.last_mut().expect("just pushed").1
                         }
                     };
-                    waiting[group].push(p);
-                    waiting[group].len() < c.letters.max(1)
-                        || self.print_chunk(std::mem::take(&mut waiting[group]), c, &out)
+                    group.push(p);
+                    group.len() < c.letters.max(1)
+                        || self.print_chunk(std::mem::take(group), c, &out)
                 }
                 (prepared, _) => self.pass(prepared, &out),
             };
@@ -242,7 +242,7 @@ impl<'a> Run<'a> {
                 return;
             }
         }
-        for group in waiting {
+        for (_, group) in waiting {
             if let (false, Some(c)) = (group.is_empty(), chunking) {
                 self.print_chunk(group, c, &out);
             }

@@ -3,6 +3,7 @@
 
 mod batch;
 mod batch_crash;
+mod batch_print;
 mod common;
 mod deliver_basic;
 mod deliver_personalized;
