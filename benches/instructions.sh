@@ -7,6 +7,7 @@
 #
 #   benches/instructions.sh                      # peers' one-page bills
 #   DATA=bills_long.json benches/instructions.sh # 40-item bills
+#   CHUNK=32 A=96 B=32 benches/instructions.sh   # the print stream, 32 per compile
 #
 # Needs valgrind (apt-get install valgrind); takes about a minute and a half.
 set -euo pipefail
@@ -24,7 +25,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" \
-    --data "$DATA_DIR/$DATA" --n "$1" --warmup 3 --out "$OUT/$1" --result "$OUT/$1.json" 2>&1 \
+    --data "$DATA_DIR/$DATA" --n "$1" --warmup 3 --chunk "${CHUNK:-0}" --out "$OUT/$1" --result "$OUT/$1.json" 2>&1 \
     | awk '/Collected/ { print $4 }'
 }
 a="$(count "$A")"

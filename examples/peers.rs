@@ -39,6 +39,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut data, mut n, mut warmup, mut out, mut result, mut rss) =
         (None, 200usize, 5usize, None, None, None);
+    let mut chunk = 0usize;
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
         match a.as_str() {
@@ -46,6 +47,7 @@ fn main() {
             "--n" => n = val().parse().expect("--n N"),
             "--warmup" => warmup = val().parse().expect("--warmup K"),
             "--out" => out = Some(PathBuf::from(val())),
+            "--chunk" => chunk = val().parse().expect("--chunk K"),
             "--result" => result = Some(PathBuf::from(val())),
             "--rss" => {
                 rss = Some(
@@ -106,6 +108,9 @@ fn main() {
 
     let out = out.expect("--out DIR");
     std::fs::create_dir_all(&out).expect("create --out");
+    if chunk > 0 {
+        return chunked(&design, &engine, &customers, &options, n, chunk, &out);
+    }
     let mut batch = Batch::start();
     for i in 0..n {
         batch.time(|| {
@@ -124,4 +129,34 @@ fn main() {
         setup,
         result.as_deref(),
     );
+}
+
+/// `--chunk K`: the print stream of a batch run, K customers per compile.
+/// Prints the CPU time per letter of each chunk (the rendering thread's).
+fn chunked(
+    design: &Design,
+    engine: &vellum::render::PrintEngine,
+    customers: &[Value],
+    options: &ComposeOptions,
+    n: usize,
+    k: usize,
+    out: &Path,
+) {
+    println!("chunk\tletters\tpages\tcpu_ms_per_letter");
+    for (c, start) in (0..n).step_by(k).enumerate() {
+        let c0 = thread_cpu_ns();
+        let docs: Vec<vellum::model::Document> = (start..(start + k).min(n))
+            .map(|i| {
+                vellum::compose(design, &customers[i % customers.len()], options).expect("compose")
+            })
+            .collect();
+        let refs: Vec<&vellum::model::Document> = docs.iter().collect();
+        let pdf = engine
+            .render_chunk(&refs, true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(out.join(format!("chunk-{c:04}.pdf")), &pdf.bytes).expect("write");
+        let ms = (thread_cpu_ns() - c0) as f64 / 1e6 / docs.len() as f64;
+        let pages = pdf.letters.last().map_or(0, |l| l.last_page);
+        println!("{c}\t{}\t{pages}\t{ms:.2}", docs.len());
+    }
 }
