@@ -76,7 +76,9 @@ pub struct PrintChunk {
     /// new sheet when laid out for duplex. Shared by every letter's message.
     #[serde(serialize_with = "byte_count")]
     pub bytes: std::sync::Arc<[u8]>,
-    /// The chunk's name: hex SHA-256 of its bytes (24 digits).
+    /// The chunk's name (24 hex digits): a hash of its letters' content
+    /// hashes, their order, the paper and the sheets, so the same letters
+    /// give the same name and the same bytes.
     pub id: String,
     /// The paper every letter of the chunk is laid out for.
     pub paper: Paper,

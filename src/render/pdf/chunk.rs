@@ -90,9 +90,17 @@ impl PrintEngine {
             docs[0].version,
             &sha256_hex(ids.join("\n").as_bytes())[..32]
         );
-        let bytes = export(world, &paged, ident, PdfStandard::Tagged)?;
+        let bytes = export(world, &paged, ident.clone(), PdfStandard::Tagged)?;
+        // Named by what went in (hashing the PDF would cost a million
+        // instructions per letter): the letters' data, their order, the paper
+        // and the sheets.
+        let mut name = format!("{:?}/{duplex}/{ident}", docs[0].paper);
+        for l in &letters {
+            name.push('/');
+            name.push_str(&l.content_hash);
+        }
         Ok(PrintChunk {
-            id: sha256_hex(&bytes)[..24].to_owned(),
+            id: sha256_hex(name.as_bytes())[..24].to_owned(),
             bytes: bytes.into(),
             paper: docs[0].paper,
             letters,
