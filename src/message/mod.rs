@@ -7,6 +7,8 @@
 //! bytes go to the SMTP server, the directory backend and (after a crash) to
 //! the server again, with the same `Message-ID`.
 
+mod hash;
+
 use std::sync::Arc;
 use std::time::SystemTime;
 
