@@ -9,7 +9,11 @@
 //! duplicated. That is the one window no sender can close: lost = 0,
 //! duplicates ≤ messages in flight at the crash.
 //!
-//! The ledger holds ids and outcomes, never addresses or content.
+//! The ledger holds ids, outcomes and content hashes, never addresses or
+//! content: each message's [`content_hash`](crate::deliver::Message::content_hash)
+//! (a SHA-256 of what the customer gets) is stored with every attempt, so a
+//! re-render can later be checked against what was sent
+//! ([`crate::batch::verify`]) without the ledger keeping a copy.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -89,6 +93,10 @@ pub struct DeliveryStatus {
     pub possibly_duplicated: bool,
     /// Receipt id of the delivery.
     pub receipt: Option<String>,
+    /// Hex SHA-256 of the content last handed to a backend
+    /// ([`Message::content_hash`]); `None` for a message recorded by a
+    /// vellum before the ledger kept hashes, or never sent.
+    pub content_hash: Option<String>,
 }
 
 /// Counts over the whole ledger.
@@ -175,7 +183,8 @@ CREATE TABLE IF NOT EXISTS messages (
     possibly_duplicated INTEGER NOT NULL DEFAULT 0,
     receipt TEXT,
     reason TEXT,
-    updated_ms INTEGER NOT NULL
+    updated_ms INTEGER NOT NULL,
+    content_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_comm ON messages(communication);
 CREATE INDEX IF NOT EXISTS messages_customer ON messages(customer, state, updated_ms);
@@ -197,6 +206,35 @@ CREATE TABLE IF NOT EXISTS communications (
     updated_ms INTEGER NOT NULL
 );
 ";
+
+/// Adds `messages.content_hash` to a ledger made before it existed; its
+/// rows keep `NULL` there ("no hash recorded"). In one immediate
+/// transaction, so two processes opening the same old file do not both add
+/// it.
+fn add_content_hash(conn: &Connection) -> rusqlite::Result<()> {
+    let has = |conn: &Connection| -> rusqlite::Result<bool> {
+        let mut st = conn
+            .prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'content_hash'")?;
+        st.exists([])
+    };
+    if has(conn)? {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let added = has(conn).and_then(|has| {
+        if !has {
+            conn.execute_batch("ALTER TABLE messages ADD COLUMN content_hash TEXT")?;
+        }
+        Ok(())
+    });
+    match added {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
 
 impl Ledger {
     /// Opens (or creates) the ledger file at `path`.
@@ -233,6 +271,7 @@ impl Ledger {
         )
         .map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
+        add_content_hash(&conn).map_err(db_err)?;
         Ok(Ledger {
             conn: Mutex::new(conn),
         })
@@ -250,6 +289,8 @@ impl Ledger {
         backend: &str,
         now: SystemTime,
     ) -> Result<Begin, DeliveryError> {
+        // Hashed before the lock: an email with a PDF is a few hundred KB.
+        let hash = message.content_hash();
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db_err)?;
         let state: Option<String> = tx
@@ -267,8 +308,9 @@ impl Ledger {
                 let resent = s == "in_flight";
                 tx.execute(
                     "UPDATE messages SET state = 'in_flight', attempts = attempts + 1,
-                     possibly_duplicated = possibly_duplicated OR ?2, updated_ms = ?3 WHERE key = ?1",
-                    params![message.key, resent, ms],
+                     possibly_duplicated = possibly_duplicated OR ?2, updated_ms = ?3,
+                     content_hash = ?4 WHERE key = ?1",
+                    params![message.key, resent, ms, hash],
                 )
                 .map_err(db_err)?;
                 resent
@@ -276,8 +318,8 @@ impl Ledger {
             None => {
                 tx.execute(
                     "INSERT INTO messages (key, communication, customer, design, version, run, channel,
-                     message_id, marketing, state, attempts, updated_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10)",
+                     message_id, marketing, state, attempts, updated_ms, content_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10, ?11)",
                     params![
                         message.key,
                         message.communication,
@@ -288,7 +330,8 @@ impl Ledger {
                         message.channel.name(),
                         message.message_id,
                         message.marketing,
-                        ms
+                        ms,
+                        hash
                     ],
                 )
                 .map_err(db_err)?;
@@ -459,7 +502,8 @@ impl Ledger {
     pub fn status(&self, key: &str) -> Result<Option<DeliveryStatus>, DeliveryError> {
         self.conn()
             .query_row(
-                "SELECT state, attempts, possibly_duplicated, receipt FROM messages WHERE key = ?1",
+                "SELECT state, attempts, possibly_duplicated, receipt, content_hash
+                 FROM messages WHERE key = ?1",
                 [key],
                 |r| {
                     Ok(DeliveryStatus {
@@ -467,6 +511,7 @@ impl Ledger {
                         attempts: r.get(1)?,
                         possibly_duplicated: r.get(2)?,
                         receipt: r.get(3)?,
+                        content_hash: r.get(4)?,
                     })
                 },
             )
