@@ -27,6 +27,7 @@ mod failed;
 mod report;
 mod run;
 mod source;
+mod verify;
 mod watch;
 
 pub use self::failed::{FailedRecord, OnlyFailed};
@@ -34,4 +35,7 @@ pub use self::report::RunReport;
 pub use self::run::{Run, RunOptions};
 pub use self::source::read_records;
 pub use self::source::{Item, ReadError, Record, Source};
+pub use self::verify::{
+    Mismatch, MismatchKind, VerifyFailure, VerifyOptions, VerifyReport, verify,
+};
 pub use self::watch::Watch;

@@ -1,0 +1,554 @@
+//! Verify a run: re-render its records and check each delivered message
+//! against the content hash the ledger stored when it was sent.
+//!
+//! ```text
+//! reader --(bounded)--> render workers (one per core, each asks the ledger) --> collector
+//! ```
+//!
+//! Each message of a re-rendered record is one of:
+//! - **matches**: delivered, and the re-render has the hash that was sent;
+//! - **differs**: delivered, and what the record gives now is not what was
+//!   sent (the data, the design or the options changed);
+//! - **not delivered**: not in the ledger, or not delivered there (a
+//!   fallback channel the plan did not need, held back, failed): nothing to
+//!   compare;
+//! - **no hash recorded**: delivered by a vellum whose ledger kept no hashes.
+//!
+//! A communication delivered on a channel the re-render gives no message
+//! for (the customer's data no longer reaches it, or the record no longer
+//! renders at all) is **not rendered**, a mismatch too.
+//!
+//! The re-render must be the original run's: the same design version, run
+//! key, sender and message options, and above all the same `today`
+//! ([`PipelineOptions::today`]): the document date is in every channel, so
+//! a bill rendered on another day hashes differently. Give the date the run
+//! was given (`--today` on the command line); the `Date` header of an
+//! email, the DKIM signature and MIME boundaries do not count (see
+//! [`Message::content_hash`]).
+//!
+//! The report names records by id, input place, channel and idempotency
+//! key, never by content: it can go where the customer data cannot.
+//!
+//! [`PipelineOptions::today`]: crate::PipelineOptions::today
+//! [`Message::content_hash`]: crate::deliver::Message::content_hash
+
+use std::fmt;
+use std::ops::ControlFlow;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::source::{Item, Record, Source};
+use crate::deliver::{Communication, Ledger, MessageOptions, State};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::key_part;
+use crate::model::Channel;
+use crate::pipeline::{Pipeline, Stage};
+
+/// Options of a verification.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Render workers; 0 means one per core.
+    pub workers: usize,
+    /// The message options of the run being verified: its run key, sender
+    /// and Message-ID domain, as the run had them.
+    pub message: MessageOptions,
+}
+
+impl VerifyOptions {
+    /// Options for verifying the run whose messages were built with `message`.
+    pub fn new(message: MessageOptions) -> VerifyOptions {
+        VerifyOptions {
+            workers: 0,
+            message,
+        }
+    }
+}
+
+/// What a delivered message or communication came to, when it is not a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MismatchKind {
+    /// Re-rendered, with another content hash than the one delivered.
+    Differs,
+    /// Delivered on this channel, but the re-render has no message for it
+    /// (the record fails to render, or its data no longer reaches the
+    /// channel).
+    NotRendered,
+}
+
+/// A delivered message that the re-render does not match. No content, only
+/// where to look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// The customer record's id.
+    pub record: String,
+    /// Where the record is in the input (`path:line`, `path[i]`).
+    pub source: String,
+    /// The channel it was delivered on.
+    pub channel: Channel,
+    /// Its idempotency key in the ledger.
+    pub key: String,
+    /// How it does not match.
+    pub kind: MismatchKind,
+}
+
+/// A record that could not be read or rendered again (its communication,
+/// when it was delivered, is a [`Mismatch`] too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyFailure {
+    /// Where the record is in the input.
+    pub source: String,
+    /// Its id, when it could be read.
+    pub record: Option<String>,
+    /// The stage that failed (`read`, `validate`, ... `render`).
+    pub stage: String,
+}
+
+/// The result of a verification: counts per message, and every mismatch.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VerifyReport {
+    /// The design's id.
+    pub design: String,
+    /// The design's version.
+    pub version: String,
+    /// The run key verified.
+    pub run_key: String,
+    /// Records read.
+    pub records: usize,
+    /// Messages re-rendered and looked up.
+    pub messages: usize,
+    /// Delivered messages whose re-render matches what was sent.
+    pub matches: usize,
+    /// Delivered messages whose re-render differs.
+    pub differs: usize,
+    /// Messages the ledger has not as delivered: nothing to compare.
+    pub not_delivered: usize,
+    /// Delivered messages without a recorded hash (an older ledger).
+    pub no_hash: usize,
+    /// Delivered communications the re-render has no message for.
+    pub not_rendered: usize,
+    /// Records that could not be read or rendered.
+    pub failed: usize,
+    /// Every mismatch, in input order.
+    pub mismatches: Vec<Mismatch>,
+    /// Every record that could not be read or rendered, in input order.
+    pub failures: Vec<VerifyFailure>,
+    /// Seconds it took.
+    pub seconds: f64,
+}
+
+impl VerifyReport {
+    /// Delivered messages (and communications) checked.
+    pub fn delivered(&self) -> usize {
+        self.matches + self.differs + self.no_hash + self.not_rendered
+    }
+
+    /// True when something delivered was checked and every delivered
+    /// message matched: no difference, none without a hash, none the
+    /// re-render lost. A verification that found nothing delivered (a wrong
+    /// run key or ledger) is not verified.
+    pub fn is_verified(&self) -> bool {
+        self.matches > 0 && self.delivered() == self.matches
+    }
+}
+
+/// Mismatches listed by `Display`; the serialized report has all.
+const SHOWN: usize = 20;
+
+impl fmt::Display for VerifyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "verify run {} of {} {}: {} records, {} messages in {:.1} s",
+            self.run_key, self.design, self.version, self.records, self.messages, self.seconds
+        )?;
+        writeln!(f, "  matches          {}", self.matches)?;
+        writeln!(f, "  differs          {}", self.differs)?;
+        if self.not_rendered > 0 {
+            writeln!(
+                f,
+                "  not rendered     {} (delivered, but the record gives no such message now)",
+                self.not_rendered
+            )?;
+        }
+        writeln!(
+            f,
+            "  no hash recorded {}{}",
+            self.no_hash,
+            if self.no_hash > 0 {
+                " (sent before the ledger kept hashes: cannot be checked)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(
+            f,
+            "  not delivered    {} (channels not used, held back or failed: nothing to compare)",
+            self.not_delivered
+        )?;
+        if self.failed > 0 {
+            writeln!(f, "  failed records   {}", self.failed)?;
+            for e in self.failures.iter().take(SHOWN) {
+                writeln!(
+                    f,
+                    "    {} {}: {} failed",
+                    e.source,
+                    e.record.as_deref().unwrap_or("-"),
+                    e.stage
+                )?;
+            }
+            if self.failures.len() > SHOWN {
+                writeln!(f, "    ... and {} more", self.failures.len() - SHOWN)?;
+            }
+        }
+        for m in self.mismatches.iter().take(SHOWN) {
+            let kind = match m.kind {
+                MismatchKind::Differs => "DIFFERS",
+                MismatchKind::NotRendered => "NOT RENDERED",
+            };
+            writeln!(
+                f,
+                "  {kind} {} {} {}: {}",
+                m.source, m.record, m.channel, m.key
+            )?;
+        }
+        if self.mismatches.len() > SHOWN {
+            writeln!(f, "  ... and {} more", self.mismatches.len() - SHOWN)?;
+        }
+        let delivered = self.delivered();
+        if self.is_verified() {
+            write!(
+                f,
+                "  all {delivered} delivered messages match what was sent"
+            )
+        } else if delivered == 0 {
+            write!(
+                f,
+                "  NOT VERIFIED: nothing in the ledger was delivered under run key `{}` for these \
+                 records (check the run key, the ledger and the data)",
+                self.run_key
+            )
+        } else if self.matches < delivered && self.differs + self.not_rendered == 0 {
+            write!(
+                f,
+                "  NOT VERIFIED: {} of {delivered} delivered messages have no recorded hash",
+                self.no_hash
+            )
+        } else {
+            write!(
+                f,
+                "  MISMATCH: {} of {delivered} delivered messages do not match what was sent \
+                 (same --today, design version and run key as the run?)",
+                self.differs + self.not_rendered
+            )
+        }
+    }
+}
+
+/// What one record came to.
+#[derive(Default)]
+struct Checked {
+    /// Its place in the input, for the report's order.
+    index: usize,
+    messages: usize,
+    matches: usize,
+    differs: usize,
+    not_delivered: usize,
+    no_hash: usize,
+    mismatches: Vec<Mismatch>,
+    failure: Option<VerifyFailure>,
+}
+
+/// Re-renders every record of `source` with `pipeline` (which must be built
+/// with the run's `today`) and checks each message against `ledger`. Fails
+/// only when it cannot start (the input cannot be opened) or the ledger
+/// cannot be read; every record's own failure is in the report.
+///
+/// ```no_run
+/// use vellum::batch::{Source, VerifyOptions, verify};
+/// use vellum::deliver::{Ledger, MessageOptions};
+/// use vellum::model::Date;
+/// use vellum::{Design, Pipeline, PipelineOptions};
+///
+/// let design = Design::load("templates/bill")?;
+/// let today = Date::parse("2026-12-01").unwrap();
+/// let pipeline = Pipeline::new(&design, PipelineOptions::default().today(today))?;
+/// let ledger = Ledger::open("out/ledger.sqlite")?;
+/// let message = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+/// let report = verify(&pipeline, Source::path("cycle.jsonl"), &ledger, &VerifyOptions::new(message))?;
+/// println!("{report}");
+/// assert!(report.is_verified());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify(
+    pipeline: &Pipeline<'_>,
+    source: Source,
+    ledger: &Ledger,
+    options: &VerifyOptions,
+) -> Result<VerifyReport> {
+    let start = Instant::now();
+    let design = pipeline.design();
+    let mut report = VerifyReport {
+        design: design.id().to_owned(),
+        version: design.manifest().version.clone(),
+        run_key: options.message.run.clone(),
+        ..VerifyReport::default()
+    };
+    let workers = match options.workers {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let (items_tx, items_rx) = sync_channel::<(usize, Item)>(workers * 16);
+    let (done_tx, done_rx) = sync_channel::<Result<Checked>>(256);
+    let items_rx = &Mutex::new(items_rx);
+    // Set when the ledger cannot be read: the reader stops, the workers
+    // drain what is queued without rendering it.
+    let stop = &AtomicBool::new(false);
+    let mut checked = Vec::new();
+    let mut ledger_failed = None;
+    let read = std::thread::scope(|s| -> Result<()> {
+        let reader = s.spawn(move || {
+            let mut index = 0;
+            source.for_each(&mut |item| {
+                index += 1;
+                if stop.load(Ordering::Relaxed) || items_tx.send((index, item)).is_err() {
+                    return ControlFlow::Break(());
+                }
+                ControlFlow::Continue(())
+            })
+        });
+        for _ in 0..workers {
+            let done = done_tx.clone();
+            s.spawn(move || worker(pipeline, ledger, &options.message, items_rx, stop, done));
+        }
+        drop(done_tx);
+        for c in &done_rx {
+            match c {
+                Ok(c) => checked.push(c),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    ledger_failed.get_or_insert(e);
+                }
+            }
+        }
+        reader.join().unwrap_or(Ok(()))
+    });
+    read?;
+    if let Some(e) = ledger_failed {
+        return Err(e);
+    }
+    checked.sort_by_key(|c| c.index);
+    for c in checked {
+        report.records += 1;
+        report.messages += c.messages;
+        report.matches += c.matches;
+        report.differs += c.differs;
+        report.not_delivered += c.not_delivered;
+        report.no_hash += c.no_hash;
+        report.not_rendered += c
+            .mismatches
+            .iter()
+            .filter(|m| m.kind == MismatchKind::NotRendered)
+            .count();
+        report.mismatches.extend(c.mismatches);
+        if let Some(f) = c.failure {
+            report.failed += 1;
+            report.failures.push(f);
+        }
+    }
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Re-renders and checks records until the input ends.
+fn worker(
+    pipeline: &Pipeline<'_>,
+    ledger: &Ledger,
+    message: &MessageOptions,
+    items: &Mutex<Receiver<(usize, Item)>>,
+    stop: &AtomicBool,
+    done: SyncSender<Result<Checked>>,
+) {
+    loop {
+        let next = items.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((index, item)) = next else { return };
+        if stop.load(Ordering::Relaxed) {
+            continue;
+        }
+        let checked = match item {
+            Ok(record) => check(pipeline, ledger, message, record),
+            Err(e) => Ok(Checked {
+                failure: Some(VerifyFailure {
+                    source: e.place,
+                    record: None,
+                    stage: Stage::Read.name().to_owned(),
+                }),
+                ..Checked::default()
+            }),
+        };
+        let checked = checked.map(|c| Checked { index, ..c });
+        if done.send(checked).is_err() {
+            return;
+        }
+    }
+}
+
+/// One record re-rendered as the run rendered it (`Run`'s `prepare`), each
+/// message looked up in the ledger.
+fn check(
+    pipeline: &Pipeline<'_>,
+    ledger: &Ledger,
+    message: &MessageOptions,
+    record: Record,
+) -> Result<Checked> {
+    let design = pipeline.design();
+    let id = design.record_id(&record.value);
+    let mut c = Checked::default();
+    let communication = match pipeline.document(&record.value) {
+        Ok(doc) => pipeline
+            .communication(&doc, false, message)
+            .map_err(|_| Stage::Render),
+        Err(f) => Err(f.stage),
+    };
+    let comm = match communication {
+        Ok(comm) => comm,
+        Err(stage) => {
+            // The key the run would have given it: design/version/record/run.
+            let key = [design.id(), &design.manifest().version, &id, &message.run]
+                .map(key_part)
+                .join("/");
+            if let Some(channel) = ledger.delivered_channel(&key).map_err(ledger_error)? {
+                c.mismatches.push(Mismatch {
+                    record: id.clone(),
+                    source: record.source.clone(),
+                    channel,
+                    key: format!("{key}/{}", channel.name()),
+                    kind: MismatchKind::NotRendered,
+                });
+            }
+            c.failure = Some(VerifyFailure {
+                source: record.source,
+                record: Some(id),
+                stage: stage.name().to_owned(),
+            });
+            return Ok(c);
+        }
+    };
+    for m in &comm.messages {
+        c.messages += 1;
+        let status = ledger.status(&m.key).map_err(ledger_error)?;
+        match status {
+            Some(s) if s.state == State::Delivered => match s.content_hash {
+                None => c.no_hash += 1,
+                Some(h) if h == m.content_hash() => c.matches += 1,
+                Some(_) => {
+                    c.differs += 1;
+                    c.mismatches
+                        .push(mismatch(&comm, m.channel, &record, MismatchKind::Differs));
+                }
+            },
+            _ => c.not_delivered += 1,
+        }
+    }
+    if let Some(channel) = ledger.delivered_channel(&comm.key).map_err(ledger_error)?
+        && comm.message(channel).is_none()
+    {
+        c.mismatches
+            .push(mismatch(&comm, channel, &record, MismatchKind::NotRendered));
+    }
+    Ok(c)
+}
+
+fn mismatch(
+    comm: &Communication,
+    channel: Channel,
+    record: &Record,
+    kind: MismatchKind,
+) -> Mismatch {
+    Mismatch {
+        record: comm.record.clone(),
+        source: record.source.clone(),
+        channel,
+        key: format!("{}/{}", comm.key, channel.name()),
+        kind,
+    }
+}
+
+fn ledger_error(e: crate::model::DeliveryError) -> Error {
+    ErrorKind::Config {
+        what: "the ledger".to_owned(),
+        message: e.message().to_owned(),
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> VerifyReport {
+        VerifyReport {
+            design: "bill".into(),
+            version: "3".into(),
+            run_key: "2026-12".into(),
+            records: 2,
+            messages: 4,
+            matches: 2,
+            not_delivered: 2,
+            ..VerifyReport::default()
+        }
+    }
+
+    #[test]
+    fn verified_only_when_every_delivered_message_matches() {
+        let ok = report();
+        assert!(ok.is_verified());
+        assert!(
+            ok.to_string()
+                .ends_with("all 2 delivered messages match what was sent")
+        );
+        let nothing = VerifyReport {
+            matches: 0,
+            not_delivered: 4,
+            ..report()
+        };
+        assert!(!nothing.is_verified());
+        assert!(
+            nothing
+                .to_string()
+                .contains("NOT VERIFIED: nothing in the ledger")
+        );
+        let old = VerifyReport {
+            no_hash: 1,
+            ..report()
+        };
+        assert!(!old.is_verified());
+        assert!(
+            old.to_string()
+                .contains("1 of 3 delivered messages have no recorded hash")
+        );
+        let bad = VerifyReport {
+            differs: 1,
+            mismatches: vec![Mismatch {
+                record: "C1".into(),
+                source: "in.jsonl:7".into(),
+                channel: Channel::Email,
+                key: "bill/3/C1/2026-12/email".into(),
+                kind: MismatchKind::Differs,
+            }],
+            ..report()
+        };
+        assert!(!bad.is_verified());
+        let text = bad.to_string();
+        assert!(
+            text.contains("DIFFERS in.jsonl:7 C1 email: bill/3/C1/2026-12/email"),
+            "{text}"
+        );
+        assert!(text.contains("MISMATCH: 1 of 3"), "{text}");
+    }
+}
