@@ -3,15 +3,18 @@
 POST /messages with JSON or form fields to, from, text, encoding, segments,
 reference; needs "Authorization: Bearer test-token" (401 otherwise).
 Answers 429 to every --fail-429-every-th request and 503 to every
---fail-503-every-th; a number starting with "+000" gets 200 with
-{"status": "rejected"} (a per-message status). Accepted messages are
-appended as JSON lines to --out. Prints "READY <port>"; stops when stdin
-closes or after --lifetime seconds.
+--fail-503-every-th, or at random: 429 with probability --rate-429 and 503
+with --rate-503 (seeded by --seed, for a reproducible sequence). A 429
+carries "Retry-After: <--retry-after>" when that is given. A number
+starting with "+000" gets 200 with {"status": "rejected"} (a per-message
+status). Accepted messages are appended as JSON lines to --out. Prints
+"READY <port>"; stops when stdin closes or after --lifetime seconds.
 """
 
 import argparse
 import json
 import os
+import random
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +22,7 @@ from urllib.parse import parse_qs
 
 lock = threading.Lock()
 state = {"n": 0, "accepted": 0}
+rng = random.Random()
 
 
 def make_handler(a):
@@ -29,6 +33,8 @@ def make_handler(a):
         def reply(self, code, body):
             data = json.dumps(body).encode()
             self.send_response(code)
+            if code == 429 and a.retry_after is not None:
+                self.send_header("Retry-After", str(a.retry_after))
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -48,9 +54,13 @@ def make_handler(a):
             with lock:
                 state["n"] += 1
                 n = state["n"]
-                if a.fail_429_every and n % a.fail_429_every == 0:
+                # One draw per request whatever the rates (reproducible).
+                roll = rng.random()
+                if (a.fail_429_every and n % a.fail_429_every == 0) or roll < a.rate_429:
                     return self.reply(429, {"error": "slow down"})
-                if a.fail_503_every and n % a.fail_503_every == 0:
+                if (a.fail_503_every and n % a.fail_503_every == 0) or (
+                    roll < a.rate_429 + a.rate_503
+                ):
                     return self.reply(503, {"error": "unavailable"})
                 if str(msg.get("to", "")).startswith("+000"):
                     return self.reply(200, {"status": "rejected", "error": "invalid number"})
@@ -68,8 +78,13 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--fail-429-every", type=int, default=0)
     p.add_argument("--fail-503-every", type=int, default=0)
+    p.add_argument("--rate-429", type=float, default=0.0)
+    p.add_argument("--rate-503", type=float, default=0.0)
+    p.add_argument("--retry-after", type=int, default=None, metavar="SECONDS")
+    p.add_argument("--seed", type=int, default=None)
     p.add_argument("--lifetime", type=float, default=900)
     a = p.parse_args()
+    rng.seed(a.seed)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(a))
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     threading.Timer(a.lifetime, lambda: os._exit(0)).start()

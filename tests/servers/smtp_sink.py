@@ -5,6 +5,12 @@ plus <n>.rcpt (the envelope recipients, one per line). Faults on demand:
   --fail-every N   answer "451 4.3.0" to every Nth DATA (message not kept)
   --drop-every N   drop the connection after the DATA bytes, before any
                    reply (message not kept): the client cannot know
+  --fail-rate P    answer "451 4.3.0" to a DATA with probability P
+  --drop-rate P    drop the connection after a DATA with probability P
+  --seed N         seed of the random faults, for a reproducible sequence
+  --reject-rcpt S  answer "550 5.1.1" to RCPT TO for an address containing
+                   S (repeatable); each rejection is appended to
+                   <out>/rejected.log, one address per line
   --tls CERT KEY   offer STARTTLS with this certificate and require it
                    before MAIL; <n>.tls records the TLS version used
 Prints "READY <port>" when listening. Stops when stdin closes (the test
@@ -14,6 +20,7 @@ that started it went away) or after --lifetime seconds.
 import argparse
 import asyncio
 import os
+import random
 import ssl
 import sys
 import threading
@@ -22,20 +29,38 @@ from aiosmtpd.smtp import SMTP
 
 
 class Sink:
-    def __init__(self, out, fail_every, drop_every):
+    def __init__(self, out, a):
         self.out = out
-        self.fail_every = fail_every
-        self.drop_every = drop_every
+        self.fail_every = a.fail_every
+        self.drop_every = a.drop_every
+        self.fail_rate = a.fail_rate
+        self.drop_rate = a.drop_rate
+        self.reject_rcpt = a.reject_rcpt or []
+        self.random = random.Random(a.seed)
         self.n = 0
         self.kept = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if any(s in address for s in self.reject_rcpt):
+            with open(os.path.join(self.out, "rejected.log"), "a") as f:
+                f.write(address + "\n")
+            return "550 5.1.1 <%s>: mailbox unavailable (test server)" % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.n += 1
         n = self.n
-        if self.drop_every and n % self.drop_every == 0:
+        # One draw per DATA whatever the rates, so a seed gives the same
+        # sequence of faults for the same sequence of messages.
+        roll = self.random.random()
+        if (self.drop_every and n % self.drop_every == 0) or roll < self.drop_rate:
             server.transport.abort()
             return "421 4.3.0 connection dropped by the test server"
-        if self.fail_every and n % self.fail_every == 0:
+        if (self.fail_every and n % self.fail_every == 0) or (
+            roll < self.drop_rate + self.fail_rate
+        ):
             return "451 4.3.0 try again later (test server)"
         self.kept += 1
         name = os.path.join(self.out, f"{os.getpid()}-{self.kept:07d}")
@@ -64,6 +89,10 @@ async def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--fail-every", type=int, default=0)
     p.add_argument("--drop-every", type=int, default=0)
+    p.add_argument("--fail-rate", type=float, default=0.0)
+    p.add_argument("--drop-rate", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--reject-rcpt", action="append", metavar="SUBSTRING")
     p.add_argument("--lifetime", type=float, default=900)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = p.parse_args()
@@ -73,7 +102,7 @@ async def main():
         ctx.load_cert_chain(a.tls[0], a.tls[1])
         tls = {"tls_context": ctx, "require_starttls": True}
     os.makedirs(a.out, exist_ok=True)
-    handler = Sink(a.out, a.fail_every, a.drop_every)
+    handler = Sink(a.out, a)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=True, **tls),
