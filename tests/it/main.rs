@@ -4,6 +4,7 @@
 mod batch;
 mod batch_crash;
 mod batch_print;
+mod batch_smtp;
 mod batch_verify;
 mod common;
 mod deliver_basic;
