@@ -9,6 +9,9 @@
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
 //! ```
 //!
+//! Progress goes to stderr: a bar when it is a terminal, a plain line every
+//! few seconds otherwise; counts only, never customer data.
+//!
 //! Exit codes: 0 all records delivered (or rendered), 1 some records failed,
 //! 2 the run could not start.
 
@@ -156,9 +159,15 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     options.dry_run = a.dry_run;
     options.limit = a.limit;
     options.error_file = a.errors.clone();
-    options.watch = Some(Box::new(progress::Lines::new(Duration::from_secs(2))));
+    options.watch = Some(progress::for_stderr(Duration::from_secs(2)));
+    options.expected = progress::count_records(&a.data);
     if let Some(f) = &a.only_failed {
-        options.only = Some(OnlyFailed::read(f).map_err(|e| e.to_string())?);
+        let only = OnlyFailed::read(f).map_err(|e| e.to_string())?;
+        options.expected = options.expected.map(|n| n.min(only.len() as u64));
+        options.only = Some(only);
+    }
+    if let Some(limit) = a.limit {
+        options.expected = options.expected.map(|n| n.min(limit as u64));
     }
     let report = Run::new(&pipeline, dispatcher.as_ref(), options)
         .execute(Source::path(&a.data))
