@@ -240,11 +240,16 @@ impl fmt::Display for VerifyReport {
                 self.no_hash
             )
         } else {
+            let bad = self.differs + self.not_rendered;
             write!(
                 f,
-                "  MISMATCH: {} of {delivered} delivered messages do not match what was sent \
-                 (same --today, design version and run key as the run?)",
-                self.differs + self.not_rendered
+                "  MISMATCH: {bad} of {delivered} delivered messages do not match what was sent{}",
+                // Most of them: more likely the options than the data.
+                if bad * 2 > delivered {
+                    " (rendered with the run's today, design version and sender?)"
+                } else {
+                    ""
+                }
             )
         }
     }
