@@ -1,15 +1,20 @@
 //! `vellum`: the operator's command line.
 //!
 //! ```text
-//! vellum run <design> --data <file|dir> [--deliver dir:<path>] [--ledger <file>]
+//! vellum run <design> --data <file|dir> --deliver dir:<path> [--ledger <file>]
+//!            [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
 //!            [--run-key K] [--workers N] [--dry-run] [--limit N]
 //!            [--errors <file>] [--only-failed <file>] [--report <file>]
 //!            [--today YYYY-MM-DD] [--allow-draft]
 //! vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
-//! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
-//!               [--today YYYY-MM-DD] [--workers N] [--report <file>]
 //! ```
+//!
+//! Delivery: email over SMTP with `--deliver smtp://host:port` (STARTTLS
+//! required, plain text only to a loopback address; `smtps://` for implicit
+//! TLS), SMS to an HTTP gateway with `--sms-url` (the bearer token from
+//! `--sms-token` or the `VELLUM_SMS_TOKEN` environment variable); every
+//! channel without such a backend is written to the `dir:` folder.
 //!
 //! Progress goes to stderr: a bar when it is a terminal, a plain line every
 //! few seconds otherwise; counts only, never customer data.
@@ -17,9 +22,9 @@
 //! Exit codes: 0 all records delivered (or rendered), 1 some records failed,
 //! 2 the run could not start.
 
+mod backends;
 mod generate;
 mod progress;
-mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,15 +36,16 @@ use vellum::deliver::{DirTransport, Dispatcher, Ledger};
 use vellum::model::{Channel, Date};
 use vellum::{Approval, Design, Pipeline, PipelineOptions};
 
+use self::backends::{Backends, SmtpUrl};
+
 const USAGE: &str = "usage:
-  vellum run <design> --data <file|dir> [--deliver dir:<path>] [--ledger <file>]
+  vellum run <design> --data <file|dir> --deliver dir:<path> [--ledger <file>]
+             [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
              [--run-key K] [--workers N] [--dry-run] [--limit N]
              [--errors <file>] [--only-failed <file>] [--report <file>]
              [--today YYYY-MM-DD] [--allow-draft]
   vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
-  vellum cycle [--customers N] [--out <dir>]
-  vellum verify <design> --data <file|dir> --ledger <file> --run-key K
-                [--today YYYY-MM-DD] [--workers N] [--report <file>]";
+  vellum cycle [--customers N] [--out <dir>]";
 
 /// What `run` was asked to do.
 #[derive(Debug, Default)]
@@ -47,6 +53,7 @@ struct RunArgs {
     design: PathBuf,
     data: PathBuf,
     deliver: Option<PathBuf>,
+    backends: Backends,
     ledger: Option<PathBuf>,
     run_key: String,
     workers: usize,
@@ -65,7 +72,6 @@ fn main() -> ExitCode {
         Some("run") => parse_run(&args[1..]).and_then(|a| run(&a)),
         Some("generate") => generate(&args[1..]).map(|()| true),
         Some("cycle") => cycle(&args[1..]),
-        Some("verify") => verify::main(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -105,11 +111,18 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
             "--data" => a.data = value(&mut it, arg)?.into(),
             "--deliver" => {
                 let v = value(&mut it, arg)?;
-                let dir = v.strip_prefix("dir:").ok_or_else(|| {
-                    format!("--deliver: {v:?}: the embedded backend is dir:<folder>")
-                })?;
-                a.deliver = Some(dir.into());
+                if let Some(dir) = v.strip_prefix("dir:") {
+                    a.deliver = Some(dir.into());
+                } else if v.starts_with("smtp://") || v.starts_with("smtps://") {
+                    a.backends.smtp = Some(SmtpUrl::parse(v)?);
+                } else {
+                    return Err(format!(
+                        "--deliver: {v:?}: expected dir:<folder> or smtp://host[:port]"
+                    ));
+                }
             }
+            "--sms-url" => a.backends.sms_url = Some(value(&mut it, arg)?.to_owned()),
+            "--sms-token" => a.backends.sms_token = Some(value(&mut it, arg)?.to_owned()),
             "--ledger" => a.ledger = Some(value(&mut it, arg)?.into()),
             "--run-key" => a.run_key = value(&mut it, arg)?.to_owned(),
             "--workers" => a.workers = number(value(&mut it, arg)?, arg)?,
@@ -135,7 +148,16 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         return Err(format!("run needs a design and --data\n{USAGE}"));
     }
     if !a.dry_run && a.deliver.is_none() {
-        return Err("run needs --deliver dir:<folder> (or --dry-run)".to_owned());
+        return Err(
+            "run needs --deliver dir:<folder> (or --dry-run): print, and every channel without \
+             another backend, is delivered there"
+                .to_owned(),
+        );
+    }
+    if a.backends.sms_token.is_none() {
+        // From the environment, so the token is not on the command line
+        // (visible in `ps`).
+        a.backends.sms_token = std::env::var("VELLUM_SMS_TOKEN").ok();
     }
     Ok(a)
 }
@@ -157,7 +179,7 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     }
     let pipeline = Pipeline::new(&design, options).map_err(|e| e.to_string())?;
     let dispatcher = match (&a.deliver, a.dry_run) {
-        (Some(dir), false) => Some(dispatcher(dir, a.ledger.as_deref())?),
+        (Some(dir), false) => Some(dispatcher(dir, a.ledger.as_deref(), &a.backends)?),
         _ => None,
     };
     let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
@@ -181,17 +203,19 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     finish(&report, a.report.as_deref())
 }
 
-/// The embedded default: every channel written to a folder, with a SQLite ledger.
+/// The embedded default, every channel written to a folder with a SQLite
+/// ledger, except email and SMS when `backends` names a server for them.
 fn dispatcher(
     dir: &std::path::Path,
     ledger: Option<&std::path::Path>,
+    backends: &Backends,
 ) -> Result<Dispatcher, String> {
     let out = Arc::new(DirTransport::new(dir).map_err(|e| e.to_string())?);
     let ledger = ledger.map_or_else(|| dir.join("ledger.sqlite"), PathBuf::from);
     let ledger = Ledger::open(&ledger).map_err(|e| e.to_string())?;
     Dispatcher::builder(ledger)
-        .transport(Channel::Email, out.clone())
-        .transport(Channel::Sms, out.clone())
+        .transport(Channel::Email, backends.email(&out)?)
+        .transport(Channel::Sms, backends.sms(&out)?)
         .transport(Channel::Print, out)
         .build()
         .map_err(|e| e.to_string())
