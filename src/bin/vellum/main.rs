@@ -8,6 +8,8 @@
 //!            [--today YYYY-MM-DD] [--allow-draft]
 //! vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
+//! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
+//!               [--today YYYY-MM-DD] [--workers N] [--report <file>]
 //! ```
 //!
 //! Delivery: email over SMTP with `--deliver smtp://host:port` (STARTTLS
@@ -25,6 +27,7 @@
 mod backends;
 mod generate;
 mod progress;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,7 +48,9 @@ const USAGE: &str = "usage:
              [--errors <file>] [--only-failed <file>] [--report <file>]
              [--today YYYY-MM-DD] [--allow-draft]
   vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
-  vellum cycle [--customers N] [--out <dir>]";
+  vellum cycle [--customers N] [--out <dir>]
+  vellum verify <design> --data <file|dir> --ledger <file> --run-key K
+                [--today YYYY-MM-DD] [--workers N] [--report <file>]";
 
 /// What `run` was asked to do.
 #[derive(Debug, Default)]
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Some("run") => parse_run(&args[1..]).and_then(|a| run(&a)),
         Some("generate") => generate(&args[1..]).map(|()| true),
         Some("cycle") => cycle(&args[1..]),
+        Some("verify") => verify::main(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
