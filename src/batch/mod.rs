@@ -23,6 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod csv;
 mod failed;
 mod report;
 mod run;
@@ -30,6 +31,7 @@ mod source;
 mod verify;
 mod watch;
 
+pub use self::csv::{CsvMapping, MAX_ROWS_PER_RECORD};
 pub use self::failed::{FailedRecord, OnlyFailed};
 pub use self::report::RunReport;
 pub use self::run::{Run, RunOptions};

@@ -1,6 +1,7 @@
 //! Where a run's customer records come from: JSON Lines, a JSON array (read
-//! element by element), a single JSON object, a folder of such files, or any
-//! Rust iterator. Records are read one at a time, so an input of millions of
+//! element by element), a single JSON object, a folder of such files, a CSV
+//! file with a [`CsvMapping`] from its columns to the records' fields, or
+//! any Rust iterator. Records are read one at a time, so an input of millions of
 //! customers is never in memory at once. Every record carries the place it
 //! came from; one that cannot be read is reported with that place, never
 //! skipped silently.
@@ -13,13 +14,15 @@ use std::path::{Path, PathBuf};
 use serde::de::{Deserializer as _, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use super::csv::CsvMapping;
+use crate::error::{Error, ErrorKind, Result};
 
 /// A customer record and where it came from.
 #[derive(Debug, Clone)]
 pub struct Record {
-    /// `path` for a JSON file, `path:line` for JSON Lines, `path[i]` in an
-    /// array, `input[i]` for an iterator.
+    /// `path` for a JSON file, `path:line` for JSON Lines (and for CSV, the
+    /// line of the record's first row), `path[i]` in an array, `input[i]`
+    /// for an iterator.
     pub source: String,
     /// The record.
     pub value: Value,
@@ -51,6 +54,13 @@ pub enum Source {
     Path(PathBuf),
     /// Records from any iterator (an application's own database cursor).
     Iter(Box<dyn Iterator<Item = Value> + Send>),
+    /// A CSV file whose rows become records as `mapping` says.
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// Its columns to the records' fields.
+        mapping: Box<CsvMapping>,
+    },
 }
 
 impl fmt::Debug for Source {
@@ -58,14 +68,29 @@ impl fmt::Debug for Source {
         match self {
             Source::Path(p) => f.debug_tuple("Path").field(p).finish(),
             Source::Iter(_) => f.write_str("Iter(..)"),
+            Source::Csv { path, mapping } => f
+                .debug_struct("Csv")
+                .field("path", path)
+                .field("key", &mapping.key())
+                .finish(),
         }
     }
 }
 
 impl Source {
-    /// A file or folder.
+    /// A file or folder. A `.csv` file needs a mapping: [`Source::csv`].
     pub fn path(path: impl Into<PathBuf>) -> Source {
         Source::Path(path.into())
+    }
+
+    /// A CSV file, its rows grouped into records by `mapping` (see
+    /// [`CsvMapping`] for the format and the rules). Rows are streamed; a
+    /// bad row fails its record, not the input.
+    pub fn csv(path: impl Into<PathBuf>, mapping: CsvMapping) -> Source {
+        Source::Csv {
+            path: path.into(),
+            mapping: Box::new(mapping),
+        }
     }
 
     /// Records from an iterator.
@@ -78,7 +103,8 @@ impl Source {
     }
 
     /// Calls `each` for every item in input order until it breaks. Fails
-    /// only when the input itself cannot be opened.
+    /// only when the input itself cannot be opened (or a CSV header does
+    /// not fit its mapping).
     pub fn for_each(self, each: &mut dyn FnMut(Item) -> ControlFlow<()>) -> Result<()> {
         match self {
             Source::Iter(it) => {
@@ -101,6 +127,7 @@ impl Source {
                 }
                 Ok(())
             }
+            Source::Csv { path, mapping } => super::csv::read(&path, &mapping, each),
             Source::Path(path) => read_file(&path, each).map(|_| ()),
         }
     }
@@ -126,9 +153,19 @@ fn read_file(
     path: &Path,
     each: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> Result<ControlFlow<()>> {
+    let shown = path.display().to_string();
+    if path.extension().and_then(|e| e.to_str()) == Some("csv") {
+        // Not parsed as JSON: that would fail every line with a puzzling message.
+        return Err(ErrorKind::Input {
+            place: shown,
+            message: "a CSV file needs a mapping from its columns to the records' fields \
+                      (Source::csv; on the command line, --mapping FILE)"
+                .to_owned(),
+        }
+        .into());
+    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let reader = BufReader::with_capacity(256 * 1024, file);
-    let shown = path.display().to_string();
     if path.extension().and_then(|e| e.to_str()) == Some("jsonl") {
         read_lines(reader, &shown, each).map_err(|e| Error::io(path, e))
     } else {
@@ -283,7 +320,7 @@ pub fn read_records(path: impl AsRef<Path>) -> Result<Vec<Record>> {
         }
     })?;
     match bad {
-        Some(e) => Err(crate::error::ErrorKind::Input {
+        Some(e) => Err(ErrorKind::Input {
             place: e.place,
             message: e.message,
         }
