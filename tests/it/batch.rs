@@ -13,7 +13,7 @@ use vellum::{Design, Pipeline, PipelineOptions};
 
 use crate::common::{design, samples};
 
-fn out_dir(tag: &str) -> PathBuf {
+pub(crate) fn out_dir(tag: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("batch-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
@@ -52,14 +52,14 @@ fn setup(dir: &Path) -> Setup {
     Setup { stub, dispatcher }
 }
 
-fn options(dir: &Path) -> RunOptions {
+pub(crate) fn options(dir: &Path) -> RunOptions {
     let mut o = RunOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
     o.error_file = Some(dir.join("errors.jsonl"));
     o.workers = 2;
     o
 }
 
-fn pipeline(d: &Design) -> Pipeline<'_> {
+pub(crate) fn pipeline(d: &Design) -> Pipeline<'_> {
     Pipeline::new(
         d,
         PipelineOptions::default().today(Date::parse("2026-12-01").unwrap()),
@@ -67,7 +67,7 @@ fn pipeline(d: &Design) -> Pipeline<'_> {
     .unwrap()
 }
 
-fn error_lines(dir: &Path) -> Vec<FailedRecord> {
+pub(crate) fn error_lines(dir: &Path) -> Vec<FailedRecord> {
     std::fs::read_to_string(dir.join("errors.jsonl"))
         .unwrap()
         .lines()

@@ -3,6 +3,7 @@
 
 mod batch;
 mod batch_crash;
+mod batch_csv;
 mod batch_print;
 mod batch_smtp;
 mod batch_verify;
