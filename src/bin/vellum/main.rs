@@ -1,7 +1,7 @@
 //! `vellum`: the operator's command line.
 //!
 //! ```text
-//! vellum run <design> --data <file|dir> --deliver dir:<path> [--ledger <file>]
+//! vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path> [--ledger <file>]
 //!            [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
 //!            [--run-key K] [--workers N] [--dry-run] [--limit N]
 //!            [--errors <file>] [--only-failed <file>] [--report <file>]
@@ -34,7 +34,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use vellum::batch::{OnlyFailed, Run, RunOptions, RunReport, Source};
+use vellum::batch::{CsvMapping, OnlyFailed, Run, RunOptions, RunReport, Source};
 use vellum::deliver::{DirTransport, Dispatcher, Ledger};
 use vellum::model::{Channel, Date};
 use vellum::{Approval, Design, Pipeline, PipelineOptions};
@@ -42,7 +42,7 @@ use vellum::{Approval, Design, Pipeline, PipelineOptions};
 use self::backends::{Backends, SmtpUrl};
 
 const USAGE: &str = "usage:
-  vellum run <design> --data <file|dir> --deliver dir:<path> [--ledger <file>]
+  vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path> [--ledger <file>]
              [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
              [--run-key K] [--workers N] [--dry-run] [--limit N]
              [--errors <file>] [--only-failed <file>] [--report <file>]
@@ -57,6 +57,8 @@ const USAGE: &str = "usage:
 struct RunArgs {
     design: PathBuf,
     data: PathBuf,
+    /// How the columns of a CSV `data` become records.
+    mapping: Option<PathBuf>,
     deliver: Option<PathBuf>,
     backends: Backends,
     ledger: Option<PathBuf>,
@@ -115,6 +117,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--data" => a.data = value(&mut it, arg)?.into(),
+            "--mapping" => a.mapping = Some(value(&mut it, arg)?.into()),
             "--deliver" => {
                 let v = value(&mut it, arg)?;
                 if let Some(dir) = v.strip_prefix("dir:") {
@@ -152,6 +155,13 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
     }
     if a.design.as_os_str().is_empty() || a.data.as_os_str().is_empty() {
         return Err(format!("run needs a design and --data\n{USAGE}"));
+    }
+    if a.mapping.is_none() && a.data.extension().is_some_and(|e| e == "csv") {
+        return Err(format!(
+            "--data {}: a CSV file needs --mapping <toml>, its columns to the design's fields \
+             (see examples/csv/bill-mapping.toml)",
+            a.data.display()
+        ));
     }
     if !a.dry_run && a.deliver.is_none() {
         return Err(
@@ -204,9 +214,21 @@ fn run(a: &RunArgs) -> Result<bool, String> {
         options.expected = options.expected.map(|n| n.min(limit as u64));
     }
     let report = Run::new(&pipeline, dispatcher.as_ref(), options)
-        .execute(Source::path(&a.data))
+        .execute(source(a)?)
         .map_err(|e| e.to_string())?;
     finish(&report, a.report.as_deref())
+}
+
+/// The input: CSV through its mapping (loaded before the run starts, so
+/// a bad mapping stops it at once), else JSON or JSON Lines.
+fn source(a: &RunArgs) -> Result<Source, String> {
+    match &a.mapping {
+        Some(m) => Ok(Source::csv(
+            &a.data,
+            CsvMapping::load(m).map_err(|e| e.to_string())?,
+        )),
+        None => Ok(Source::path(&a.data)),
+    }
 }
 
 /// The embedded default, every channel written to a folder with a SQLite
