@@ -294,11 +294,9 @@ impl Ledger {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db_err)?;
         let state: Option<String> = tx
-            .query_row(
-                "SELECT state FROM messages WHERE key = ?1",
-                [&message.key],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT state FROM messages WHERE key = ?1")
+            .map_err(db_err)?
+            .query_row([&message.key], |r| r.get(0))
             .optional()
             .map_err(db_err)?;
         let ms = now_ms(now);
@@ -306,21 +304,20 @@ impl Ledger {
             Some("delivered") => return Ok(Begin::AlreadyDelivered),
             Some(s) => {
                 let resent = s == "in_flight";
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE messages SET state = 'in_flight', attempts = attempts + 1,
                      possibly_duplicated = possibly_duplicated OR ?2, updated_ms = ?3,
                      content_hash = ?4 WHERE key = ?1",
-                    params![message.key, resent, ms, hash],
                 )
+                .map_err(db_err)?
+                .execute(params![message.key, resent, ms, hash])
                 .map_err(db_err)?;
                 resent
             }
             None => {
-                tx.execute(
-                    "INSERT INTO messages (key, communication, customer, design, version, run, channel,
+                tx.prepare_cached("INSERT INTO messages (key, communication, customer, design, version, run, channel,
                      message_id, marketing, state, attempts, updated_ms, content_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10, ?11)",
-                    params![
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10, ?11)").map_err(db_err)?.execute(params![
                         message.key,
                         message.communication,
                         message.record,
@@ -332,16 +329,16 @@ impl Ledger {
                         message.marketing,
                         ms,
                         hash
-                    ],
-                )
+                    ])
                 .map_err(db_err)?;
                 false
             }
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO attempts (key, at_ms, backend, outcome) VALUES (?1, ?2, ?3, 'in_flight')",
-            params![message.key, ms, backend],
         )
+        .map_err(db_err)?
+        .execute(params![message.key, ms, backend])
         .map_err(db_err)?;
         let attempt = tx.last_insert_rowid();
         tx.commit().map_err(db_err)?;
@@ -376,16 +373,14 @@ impl Ledger {
                 (outcome, state, None, Some(e.message().to_owned()))
             }
         };
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE attempts SET outcome = ?2, receipt = ?3, reason = ?4 WHERE id = ?1",
-            params![attempt, outcome, receipt, reason],
         )
+        .map_err(db_err)?
+        .execute(params![attempt, outcome, receipt, reason])
         .map_err(db_err)?;
-        tx.execute(
-            "UPDATE messages SET state = ?2, receipt = coalesce(?3, receipt), reason = ?4, updated_ms = ?5
-             WHERE key = ?1",
-            params![key, state.as_str(), receipt, reason, ms],
-        )
+        tx.prepare_cached("UPDATE messages SET state = ?2, receipt = coalesce(?3, receipt), reason = ?4, updated_ms = ?5
+             WHERE key = ?1").map_err(db_err)?.execute(params![key, state.as_str(), receipt, reason, ms])
         .map_err(db_err)?;
         tx.commit().map_err(db_err)
     }
@@ -408,33 +403,31 @@ impl Ledger {
             } else {
                 State::Rejected
             };
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO messages (key, communication, customer, design, version, run, channel,
                  message_id, marketing, state, attempts, reason, updated_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)
                  ON CONFLICT(key) DO UPDATE SET state = excluded.state, reason = excluded.reason,
                  updated_ms = excluded.updated_ms WHERE messages.state != 'delivered'",
-                params![
-                    m.key,
-                    m.communication,
-                    m.record,
-                    m.design,
-                    m.version,
-                    m.run,
-                    m.channel.name(),
-                    m.message_id,
-                    m.marketing,
-                    state.as_str(),
-                    reason,
-                    ms
-                ],
             )
+            .map_err(db_err)?
+            .execute(params![
+                m.key,
+                m.communication,
+                m.record,
+                m.design,
+                m.version,
+                m.run,
+                m.channel.name(),
+                m.message_id,
+                m.marketing,
+                state.as_str(),
+                reason,
+                ms
+            ])
             .map_err(db_err)?;
         }
-        tx.execute(
-            "INSERT INTO attempts (key, at_ms, backend, outcome, reason) VALUES (?1, ?2, '-', ?3, ?4)",
-            params![key, ms, outcome, reason],
-        )
+        tx.prepare_cached("INSERT INTO attempts (key, at_ms, backend, outcome, reason) VALUES (?1, ?2, '-', ?3, ?4)").map_err(db_err)?.execute(params![key, ms, outcome, reason])
         .map_err(db_err)?;
         tx.commit().map_err(db_err)
     }
@@ -450,12 +443,9 @@ impl Ledger {
         now: SystemTime,
     ) -> Result<(), DeliveryError> {
         self.conn()
-            .execute(
-                "INSERT INTO communications (key, customer, state, reason, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+            .prepare_cached("INSERT INTO communications (key, customer, state, reason, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(key) DO UPDATE SET state = excluded.state, reason = excluded.reason,
-                 updated_ms = excluded.updated_ms",
-                params![key, customer, state, reason, now_ms(now)],
-            )
+                 updated_ms = excluded.updated_ms").map_err(db_err)?.execute(params![key, customer, state, reason, now_ms(now)])
             .map_err(db_err)?;
         Ok(())
     }
@@ -464,12 +454,12 @@ impl Ledger {
     pub fn delivered_channel(&self, communication: &str) -> Result<Option<Channel>, DeliveryError> {
         let ch: Option<String> = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT channel FROM messages WHERE communication = ?1 AND state = 'delivered'
                  AND key NOT LIKE '%/archive' LIMIT 1",
-                [communication],
-                |r| r.get(0),
             )
+            .map_err(db_err)?
+            .query_row([communication], |r| r.get(0))
             .optional()
             .map_err(db_err)?;
         Ok(ch.and_then(|c| Channel::parse(&c)))
@@ -487,10 +477,13 @@ impl Ledger {
     ) -> Result<u32, DeliveryError> {
         let n: i64 = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT count(DISTINCT communication) FROM messages WHERE customer = ?1
                  AND state = 'delivered' AND updated_ms >= ?2 AND communication != ?3
                  AND key NOT LIKE '%/archive' AND (marketing = 1 OR ?4 = 0)",
+            )
+            .map_err(db_err)?
+            .query_row(
                 params![customer, now_ms(since), except, marketing_only],
                 |r| r.get(0),
             )
@@ -501,20 +494,20 @@ impl Ledger {
     /// The status of a message.
     pub fn status(&self, key: &str) -> Result<Option<DeliveryStatus>, DeliveryError> {
         self.conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT state, attempts, possibly_duplicated, receipt, content_hash
                  FROM messages WHERE key = ?1",
-                [key],
-                |r| {
-                    Ok(DeliveryStatus {
-                        state: State::parse(&r.get::<_, String>(0)?),
-                        attempts: r.get(1)?,
-                        possibly_duplicated: r.get(2)?,
-                        receipt: r.get(3)?,
-                        content_hash: r.get(4)?,
-                    })
-                },
             )
+            .map_err(db_err)?
+            .query_row([key], |r| {
+                Ok(DeliveryStatus {
+                    state: State::parse(&r.get::<_, String>(0)?),
+                    attempts: r.get(1)?,
+                    possibly_duplicated: r.get(2)?,
+                    receipt: r.get(3)?,
+                    content_hash: r.get(4)?,
+                })
+            })
             .optional()
             .map_err(db_err)
     }
