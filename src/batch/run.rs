@@ -37,6 +37,10 @@ pub struct RunOptions {
     pub limit: Option<usize>,
     /// Render everything, deliver nothing.
     pub dry_run: bool,
+    /// How a dry run chunks print (it has no print backend to ask): as the
+    /// production spool would, so its cost is the production cost. `None`
+    /// renders every letter alone.
+    pub dry_run_chunks: Option<PrintChunking>,
     /// Write one JSON line per failed record here.
     pub error_file: Option<PathBuf>,
     /// Run only the records an earlier run's error file names.
@@ -58,6 +62,7 @@ impl RunOptions {
             send_concurrency: 4,
             limit: None,
             dry_run: false,
+            dry_run_chunks: None,
             error_file: None,
             only: None,
             watch: None,
@@ -249,11 +254,13 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// How to chunk print: as the print backend asks, when delivering.
+    /// How to chunk print: as the print backend asks, or as the options
+    /// say for a dry run.
     fn chunking(&self) -> Option<PrintChunking> {
-        self.dispatcher
-            .filter(|_| !self.options.dry_run)
-            .and_then(Dispatcher::print_chunking)
+        match self.dispatcher {
+            Some(d) if !self.options.dry_run => d.print_chunking(),
+            _ => self.options.dry_run_chunks,
+        }
     }
 
     /// Hands a prepared record on: to a sender, or counted as rendered or

@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vellum::batch::{CsvMapping, OnlyFailed, Run, RunOptions, RunReport, Source};
-use vellum::deliver::{DirTransport, Dispatcher, Ledger};
+use vellum::deliver::{DirTransport, Dispatcher, Ledger, PrintChunking, PrintOptions, PrintSpool};
 use vellum::model::{Channel, Date};
 use vellum::{Approval, Design, Pipeline, PipelineOptions};
 
@@ -201,6 +201,9 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
     options.workers = a.workers;
     options.dry_run = a.dry_run;
+    // A dry run typesets print as the spool of a real run would.
+    let spool = PrintOptions::default();
+    options.dry_run_chunks = Some(PrintChunking::new(spool.chunk_letters, spool.duplex));
     options.limit = a.limit;
     options.error_file = a.errors.clone();
     options.watch = Some(progress::for_stderr(Duration::from_secs(2)));
@@ -244,19 +247,27 @@ fn dispatcher(
     Dispatcher::builder(ledger)
         .transport(Channel::Email, backends.email(&out)?)
         .transport(Channel::Sms, backends.sms(&out)?)
-        .transport(Channel::Print, out)
+        .transport(Channel::Print, print_spool(dir)?)
         .build()
         .map_err(|e| e.to_string())
 }
 
-/// Prints the report, writes it as JSON when asked; true when nothing failed.
+/// Letters go to a print spool in `<dir>/print`: batch PDFs of many letters
+/// (print-first customers typeset many to a compile) with envelope
+/// manifests, written when the run ends.
+fn print_spool(dir: &std::path::Path) -> Result<PrintSpool, String> {
+    PrintSpool::new(dir.join("print"), PrintOptions::default()).map_err(|e| e.to_string())
+}
+
+/// Prints the report, writes it as JSON when asked; true when nothing failed
+/// and the backends finished.
 fn finish(report: &RunReport, json: Option<&std::path::Path>) -> Result<bool, String> {
     println!("{report}");
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    Ok(report.failed == 0)
+    Ok(report.failed == 0 && report.flush_error.is_none())
 }
 
 fn generate(args: &[String]) -> Result<(), String> {
