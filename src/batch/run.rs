@@ -11,6 +11,7 @@
 //! error file and prints progress.
 
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -218,7 +219,18 @@ impl<'a> Run<'a> {
             let item = items.lock().unwrap_or_else(|e| e.into_inner()).recv();
             let Ok(item) = item else { break };
             let prepared = match item {
-                Ok(record) => self.prepare(record, chunking.is_some()),
+                Ok(record) => {
+                    let (source, id) = (
+                        record.source.clone(),
+                        self.pipeline.design().record_id(&record.value),
+                    );
+                    // A bug must fail its record, not take a worker (and,
+                    // with the last one, the whole run) down.
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        self.prepare(record, chunking.is_some())
+                    }))
+                    .unwrap_or_else(|panic| Err(internal_error(source, Some(id), &*panic)))
+                }
                 Err(e) => Err(Done::Failed(Box::new(FailedRecord {
                     source: e.place,
                     record: None,
@@ -285,21 +297,30 @@ impl<'a> Run<'a> {
             (&a.doc.postal_code, &a.doc.record).cmp(&(&b.doc.postal_code, &b.doc.record))
         });
         let docs: Vec<&Document> = pending.iter().map(|p| &p.doc).collect();
-        let chunk = self.pipeline.print_chunk(&docs, chunking.duplex).ok();
+        // A panic in the chunk falls back to one compile per letter, where
+        // it fails only its own record.
+        let chunk = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.pipeline.print_chunk(&docs, chunking.duplex)
+        }))
+        .ok()
+        .and_then(Result::ok);
         if chunk.is_some() && out.done.send(Done::Chunk(pending.len())).is_err() {
             return false;
         }
         let message = &self.options.message;
         for (i, p) in pending.into_iter().enumerate() {
-            let communication = match &chunk {
-                Some(chunk) => self
-                    .pipeline
-                    .communication_in_chunk(&p.doc, chunk, i, message),
-                None => self.pipeline.communication(&p.doc, false, message),
-            };
-            let prepared = self
-                .messages(p.doc, p.source, communication)
-                .map(Prepared::Send);
+            let (source, id) = (p.source.clone(), p.doc.record.clone());
+            let prepared = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let communication = match &chunk {
+                    Some(chunk) => self
+                        .pipeline
+                        .communication_in_chunk(&p.doc, chunk, i, message),
+                    None => self.pipeline.communication(&p.doc, false, message),
+                };
+                self.messages(p.doc, p.source, communication)
+                    .map(Prepared::Send)
+            }))
+            .unwrap_or_else(|panic| Err(internal_error(source, Some(id), &*panic)));
             if !self.pass(prepared, out) {
                 return false;
             }
@@ -433,7 +454,21 @@ fn sender(dispatcher: &Dispatcher, queue: &Mutex<Receiver<ToSend>>, done: SyncSe
         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok(job) = next else { return };
         let comm = &job.communication;
-        let d = match dispatcher.deliver(comm, &job.audience) {
+        // A panic in a backend fails its record instead of the sender.
+        let delivered =
+            std::panic::catch_unwind(AssertUnwindSafe(|| dispatcher.deliver(comm, &job.audience)));
+        let Ok(delivered) = delivered else {
+            let d = deliver_failure(
+                &job,
+                None,
+                "internal error in a delivery backend (it panicked); please report it".to_owned(),
+            );
+            if done.send(d).is_err() {
+                return;
+            }
+            continue;
+        };
+        let d = match delivered {
             Ok(Outcome::Delivered {
                 channel,
                 possibly_duplicated,
@@ -469,6 +504,28 @@ fn deliver_failure(job: &ToSend, channel: Option<Channel>, message: String) -> D
         channel,
         field: None,
         message,
+    }))
+}
+
+/// A record whose processing panicked: a bug in vellum, reported as the
+/// record's failure so that it is counted and can be rerun.
+fn internal_error(
+    source: String,
+    record: Option<String>,
+    panic: &(dyn std::any::Any + Send),
+) -> Done {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned());
+    Done::Failed(Box::new(FailedRecord {
+        source,
+        record,
+        stage: Stage::Render.name().to_owned(),
+        channel: None,
+        field: None,
+        message: format!("internal error in vellum ({what}); please report it"),
     }))
 }
 

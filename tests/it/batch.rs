@@ -183,3 +183,50 @@ fn a_dry_run_renders_and_delivers_nothing() {
             .contains("read 6 = rendered 6 + failed 0: balances")
     );
 }
+
+/// A backend that panics on one customer's message.
+struct PanicsOn(&'static str, StubTransport);
+
+impl vellum::deliver::Transport for PanicsOn {
+    fn name(&self) -> &str {
+        "panics"
+    }
+    fn channels(&self) -> &[Channel] {
+        &Channel::ALL
+    }
+    fn send(
+        &self,
+        m: &vellum::deliver::Message,
+    ) -> Result<vellum::model::Receipt, vellum::model::DeliveryError> {
+        assert!(m.record != self.0, "a bug in a backend");
+        self.1.send(m)
+    }
+}
+
+#[test]
+fn a_panicking_backend_fails_its_record_and_the_run_goes_on() {
+    let dir = out_dir("panic");
+    let lines: Vec<String> = customers(8).iter().map(Value::to_string).collect();
+    jsonl(&dir.join("cycle.jsonl"), &lines);
+    let d = design("bill");
+    let p = pipeline(&d);
+    let backend = Arc::new(PanicsOn("B00003", StubTransport::new_ok()));
+    let dispatcher = Dispatcher::builder(Ledger::open(dir.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, backend.clone())
+        .transport(Channel::Sms, backend.clone())
+        .transport(Channel::Print, backend)
+        .build()
+        .unwrap();
+    let report = Run::new(&p, Some(&dispatcher), options(&dir))
+        .execute(Source::path(dir.join("cycle.jsonl")))
+        .unwrap();
+    assert!(report.balances(), "{report}");
+    assert_eq!((report.read, report.failed), (8, 1), "{report}");
+    let errors = error_lines(&dir);
+    assert_eq!(errors[0].record.as_deref(), Some("B00003"));
+    assert!(
+        errors[0].message.contains("internal error"),
+        "{:?}",
+        errors[0]
+    );
+}
