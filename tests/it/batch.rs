@@ -225,7 +225,7 @@ fn a_panicking_backend_fails_its_record_and_the_run_goes_on() {
     let errors = error_lines(&dir);
     assert_eq!(errors[0].record.as_deref(), Some("B00003"));
     assert!(
-        errors[0].message.contains("internal error"),
+        errors[0].message.contains("backend panicked"),
         "{:?}",
         errors[0]
     );
