@@ -8,6 +8,7 @@
 # "render CPU measured alone" of the batch-overhead target).
 #
 # usage: benches/batch.sh [N ...]        (default: 10000)
+#        MODES="w2" benches/batch.sh 100000   (only some of: dry1 w1 w2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vellum-target}"
@@ -38,8 +39,12 @@ for n in "${sizes[@]}"; do
   rm -rf "$work" && mkdir -p "$work"
   "$bin" generate "$n" --out "$work/cycle.jsonl"
   echo "== N = $n"
-  measure "dry run, 1 worker" run templates/bill --data "$work/cycle.jsonl" --dry-run --workers 1 --today 2026-12-01
+  modes=" ${MODES:-dry1 w1 w2} "
+  if [[ $modes == *" dry1 "* ]]; then
+    measure "dry run, 1 worker" run templates/bill --data "$work/cycle.jsonl" --dry-run --workers 1 --today 2026-12-01
+  fi
   for w in 1 2; do
+    [[ $modes == *" w$w "* ]] || continue
     rm -rf "$work/out-$w"
     measure "delivered, $w worker(s)" run templates/bill --data "$work/cycle.jsonl" \
       --deliver "dir:$work/out-$w" --ledger "$work/ledger-$w.sqlite" --run-key "bench-$w" \
