@@ -311,7 +311,7 @@ mod tests {
         pinned.date = Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
         let a = render(&d, &sample(), &options());
         let b = render(&d, &sample(), &pinned);
-        // The raw emails differ (Date, random MIME boundaries) ...
+        // The raw emails differ (the Date header) ...
         assert_ne!(raw(&a), raw(&b));
         let text = String::from_utf8_lossy(raw(&a)).into_owned();
         assert!(text.contains("\r\nDate: ") && text.contains("boundary="));
@@ -322,6 +322,47 @@ mod tests {
             assert_eq!(h.len(), 64);
             assert!(h.bytes().all(|b| b.is_ascii_hexdigit()));
         }
+    }
+
+    #[test]
+    fn the_same_email_has_the_same_bytes_on_every_render() {
+        let d = bill();
+        let mut pinned = options();
+        pinned.date = Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let a = render(&d, &sample(), &pinned);
+        let b = render(&d, &sample(), &pinned);
+        assert!(raw(&a) == raw(&b), "the MIME boundaries are not stable");
+        let text = String::from_utf8_lossy(raw(&a)).into_owned();
+        assert!(
+            text.contains("boundary=\"vellum-mix-"),
+            "{}",
+            &text[..600.min(text.len())]
+        );
+    }
+
+    #[test]
+    fn a_boundary_in_the_customers_text_is_not_used() {
+        let d = bill();
+        let mut pinned = options();
+        pinned.date = Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let plain = render(&d, &sample(), &pinned);
+        let text = String::from_utf8_lossy(raw(&plain)).into_owned();
+        let at = text.find("boundary=\"vellum-alt-").unwrap() + "boundary=\"".len();
+        let boundary = &text[at..at + "vellum-alt-".len() + 32];
+        // A customer who knows their key writes the boundary into their name.
+        let mut record = sample();
+        record["customer"]["name"] = Value::from(format!("--{boundary}"));
+        record["customer"]["first_name"] = Value::from(format!("--{boundary}"));
+        let hostile = render(&d, &record, &pinned);
+        let text = String::from_utf8_lossy(raw(&hostile)).into_owned();
+        assert!(
+            text.contains(&format!("--{boundary}")) || text.contains("=2D=2Dvellum"),
+            "the name is not in the email"
+        );
+        assert!(
+            !text.contains(&format!("boundary=\"{boundary}\"")),
+            "the boundary was kept"
+        );
     }
 
     #[cfg(feature = "dkim")]

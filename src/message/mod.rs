@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::design::Design;
 use crate::error::Result;
@@ -550,6 +550,21 @@ fn communication_key(design: &Design, doc: &Document, run: &str) -> String {
     .join("/")
 }
 
+/// A MIME boundary made from the idempotency key, so the same message has
+/// the same bytes on every render and every resend (a receiver or an
+/// archive can compare them). Customer text could in principle hold it:
+/// then, and only then, the boundary is lettre's random one.
+fn boundary(kind: &str, key: &str, email: &Email) -> String {
+    let b = format!(
+        "vellum-{kind}-{}",
+        &sha256_hex(format!("{kind}:{key}").as_bytes())[..32]
+    );
+    if email.text.contains(&b) || email.html.contains(&b) {
+        return MultiPart::mixed().build().boundary();
+    }
+    b
+}
+
 /// Percent-encodes `%`, `/` and control characters.
 pub(crate) fn key_part(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -673,7 +688,11 @@ fn build_email(
                 "List-Unsubscribe=One-Click".to_owned(),
             ));
     }
-    let alternative = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let boundary = |kind: &str| boundary(kind, key, email);
+    let alternative = MultiPart::alternative()
+        .boundary(boundary("alt"))
+        .singlepart(SinglePart::plain(email.text.clone()))
+        .singlepart(SinglePart::html(email.html.clone()));
     let built = match pdf {
         Some(p) => {
             let name = format!(
@@ -684,6 +703,7 @@ fn build_email(
             let ct = ContentType::parse("application/pdf").expect("static content type");
             b.multipart(
                 MultiPart::mixed()
+                    .boundary(boundary("mix"))
                     .multipart(alternative)
                     .singlepart(Attachment::new(name).body(p.bytes.clone(), ct)),
             )
