@@ -511,6 +511,36 @@ fn a_design_may_bring_its_own_frame() {
         .unwrap();
     let text = pdftotext(&write_pdf("own-frame", &pdf.bytes), None);
     assert!(text.contains("Own footer C1001"), "{text}");
+    // Ending in the brand's `letter`, it takes print chunks as is.
+    let docs = two_customers(&d, "welcome");
+    let refs: Vec<&Document> = docs.iter().collect();
+    let engine = vellum::render::PrintEngine::new(&d).unwrap();
+    let chunk = engine
+        .render_chunk(&refs, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = pdftotext(&write_pdf("own-frame-chunk", &chunk.bytes), None);
+    for doc in &docs {
+        assert!(
+            text.contains(&format!("Own footer {}", doc.record)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_frame_that_does_not_take_chunks_is_refused_once_and_for_all() {
+    let frame = "#let data = json(\"/data.json\")\n#data.title\n";
+    let d = memory_design("welcome", "no-chunks", &[("print.typ", frame)], |t| t);
+    let docs = two_customers(&d, "welcome");
+    let refs: Vec<&Document> = docs.iter().collect();
+    let engine = vellum::render::PrintEngine::new(&d).unwrap();
+    engine
+        .render(&docs[0])
+        .unwrap_or_else(|e| panic!("alone it prints: {e}"));
+    for _ in 0..2 {
+        let err = engine.render_chunk(&refs, false).unwrap_err().to_string();
+        assert!(err.contains("does not take chunks"), "{err}");
+    }
 }
 
 #[test]
@@ -615,7 +645,7 @@ fn a_print_chunk_holds_each_letter_as_it_prints_alone() {
                     "{who}"
                 );
                 assert_eq!(letter.content_hash, pdf.content_hash, "{who}");
-                let own = write_pdf(&format!("{id}-{}", doc.record), &pdf.bytes);
+                let own = write_pdf(&format!("{id}-{}-alone", doc.record), &pdf.bytes);
                 let last = letter.first_page + letter.pages - 1;
                 assert_eq!(
                     squash(&pdftotext(&path, Some((letter.first_page, last)))),
@@ -633,4 +663,16 @@ fn a_print_chunk_holds_each_letter_as_it_prints_alone() {
             }
         }
     }
+}
+
+/// Two customers of a design's first sample: the sample and a copy with
+/// another id.
+fn two_customers(d: &Design, id: &str) -> Vec<Document> {
+    let first = samples(id).remove(0).1;
+    let mut second = first.clone();
+    second["customer"]["id"] = Value::from("C9999");
+    [first, second]
+        .iter()
+        .map(|r| vellum::compose(d, r, &options()).unwrap())
+        .collect()
 }

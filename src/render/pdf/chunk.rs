@@ -7,6 +7,8 @@
 //! letterhead, the footer, headings, small print) are laid out once per
 //! chunk instead of once per customer.
 
+use std::sync::atomic::Ordering;
+
 use typst::foundations::{Bytes, Content, Smart};
 use typst::layout::{Abs, Frame, Sides};
 use typst::model::Document as _;
@@ -18,6 +20,9 @@ use crate::error::{Error, Result};
 use crate::model::digest::sha256_hex;
 use crate::model::{Channel, Document};
 use crate::render::{ChunkLetter, PdfStandard, PrintChunk};
+
+const NO_CHUNKS: &str =
+    "the print frame does not take chunks (it does not end in the brand's `letter`)";
 
 impl PrintEngine {
     /// Typesets `docs`, all on one paper, as one PDF in one compile, each
@@ -34,6 +39,9 @@ impl PrintEngine {
             .first()
             .ok_or_else(|| chunk_error("", "an empty chunk"))?;
         let fail = |message: String| chunk_error(&first.record, &message);
+        if self.no_chunks.load(Ordering::Relaxed) {
+            return Err(fail(NO_CHUNKS.to_owned()));
+        }
         if let Some(d) = docs.iter().find(|d| d.paper != first.paper) {
             return Err(fail(format!(
                 "record {} is on another paper than record {}",
@@ -75,8 +83,9 @@ impl PrintEngine {
             .filter(|&i| paged.pages()[i].number == 1)
             .collect();
         if starts.len() != docs.len() || starts.first() != Some(&0) {
+            self.no_chunks.store(true, Ordering::Relaxed);
             return Err(format!(
-                "the print frame laid out {} letters for {} customers: it does not take chunks",
+                "the print frame laid out {} letters for {} customers: {NO_CHUNKS}",
                 starts.len(),
                 docs.len()
             )

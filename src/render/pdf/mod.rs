@@ -52,6 +52,10 @@ const MEMO_MAX_AGE: usize = 5;
 pub struct PrintEngine {
     engine: Engine,
     max_pages: u32,
+    /// The frame was seen not to lay out print chunks (a design's own
+    /// frame that does not end in the brand's `letter`): chunks are refused
+    /// at once from then on instead of compiled and thrown away.
+    no_chunks: std::sync::atomic::AtomicBool,
 }
 
 impl PrintEngine {
@@ -88,6 +92,7 @@ impl PrintEngine {
         Ok(PrintEngine {
             engine,
             max_pages: design.manifest.max_pages,
+            no_chunks: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
