@@ -53,9 +53,12 @@ pub fn count_records(path: &Path) -> Option<u64> {
 
 /// The counts of a report as one short phrase.
 fn counts(r: &RunReport) -> String {
+    if r.dry_run {
+        return format!("{} rendered, {} failed", r.rendered, r.failed);
+    }
     format!(
         "{} delivered, {} skipped, {} held, {} failed",
-        r.delivered_total() + r.rendered,
+        r.delivered_total(),
         r.skipped,
         r.held,
         r.failed
