@@ -29,7 +29,7 @@ FUZZ="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$FUZZ")"
 T="$ROOT/templates"
 SANITIZER="${SANITIZER:-none}"
-ALL=(design_toml body_md ftl frame records rules sms html_escape)
+ALL=(design_toml body_md ftl frame records csv rules sms html_escape)
 
 runs=""
 seconds=""
@@ -83,6 +83,7 @@ if [ -z "$(ls -A "$FUZZ/corpus/records" 2>/dev/null)" ]; then
       for f in "$T"/bill/samples/*.json; do [ $first = 1 ] || echo ','; first=0; cat "$f"; done
       echo ']'; } >"$FUZZ/corpus/records/samples-array.json"
 fi
+seed csv "$ROOT"/examples/csv/*.csv
 if [ -z "$(ls -A "$FUZZ/corpus/rules" 2>/dev/null)" ]; then
     mkdir -p "$FUZZ/corpus/rules"
     # The shipped rules, one expression per seed, then a few more.
