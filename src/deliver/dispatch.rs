@@ -423,6 +423,7 @@ impl Dispatcher {
     ) -> Result<Outcome, DeliveryError> {
         let now = (self.clock)();
         if let Some(channel) = self.ledger.delivered_channel(&comm.key)? {
+            self.ledger.ensure_delivered(&comm.key, &comm.record, now)?;
             self.archive_copy(comm, channel)?;
             return Ok(Outcome::AlreadyDelivered { channel });
         }

@@ -450,6 +450,27 @@ impl Ledger {
         Ok(())
     }
 
+    /// Records a communication found delivered (by its messages) as
+    /// delivered, when it has no line yet: a process killed between its
+    /// message's outcome and its own line left none. An existing line is
+    /// kept as it is.
+    pub(crate) fn ensure_delivered(
+        &self,
+        key: &str,
+        customer: &str,
+        now: SystemTime,
+    ) -> Result<(), DeliveryError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO communications (key, customer, state, reason, updated_ms)
+                 VALUES (?1, ?2, 'delivered', NULL, ?3) ON CONFLICT(key) DO NOTHING",
+            )
+            .map_err(db_err)?
+            .execute(params![key, customer, now_ms(now)])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     /// The channel a communication was delivered on, if any.
     pub fn delivered_channel(&self, communication: &str) -> Result<Option<Channel>, DeliveryError> {
         let ch: Option<String> = self

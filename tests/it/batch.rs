@@ -230,3 +230,47 @@ fn a_panicking_backend_fails_its_record_and_the_run_goes_on() {
         errors[0]
     );
 }
+
+/// A run killed between a message's outcome and its communication's line
+/// leaves the communication without one; the rerun, which skips the
+/// delivered customer, fills it in.
+#[test]
+fn a_rerun_fills_in_a_communication_line_a_crash_left_out() {
+    let dir = out_dir("comm-line");
+    let lines: Vec<String> = customers(5).iter().map(Value::to_string).collect();
+    jsonl(&dir.join("cycle.jsonl"), &lines);
+    let d = design("bill");
+    let p = pipeline(&d);
+    let lines_in = |dir: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(dir.join("ledger.sqlite")).unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM communications WHERE state = 'delivered'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    {
+        let s = setup(&dir);
+        let report = Run::new(&p, Some(&s.dispatcher), options(&dir))
+            .execute(Source::path(dir.join("cycle.jsonl")))
+            .unwrap();
+        assert_eq!(report.delivered_total(), 5, "{report}");
+    }
+    assert_eq!(lines_in(&dir), 5);
+    // What the kill leaves: the messages delivered, two lines missing.
+    let conn = rusqlite::Connection::open(dir.join("ledger.sqlite")).unwrap();
+    conn.execute(
+        "DELETE FROM communications WHERE key IN (SELECT key FROM communications LIMIT 2)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(lines_in(&dir), 3);
+    let s = setup(&dir);
+    let report = Run::new(&p, Some(&s.dispatcher), options(&dir))
+        .execute(Source::path(dir.join("cycle.jsonl")))
+        .unwrap();
+    assert_eq!(report.skipped, 5, "{report}");
+    assert_eq!(lines_in(&dir), 5);
+}
