@@ -219,8 +219,25 @@ impl PrintSpool {
         merged.save_to(&mut bytes).map_err(io)?;
         let path = self.dir.join(file);
         write_atomic(&path, &bytes).map_err(io)?;
+        let letters = chunk
+            .iter()
+            .zip(counts)
+            .map(|((meta, _, _), (pages, total))| (meta, pages, total));
+        self.list_envelopes(file, letters, summary);
+        summary.batches.push(path);
+        Ok(())
+    }
+
+    /// The envelopes of batch `file`, in its page order: each letter's
+    /// staged line, its pages and its pages with a blank back.
+    fn list_envelopes<'a>(
+        &self,
+        file: &str,
+        letters: impl Iterator<Item = (&'a Staged, usize, usize)>,
+        summary: &mut SpoolSummary,
+    ) {
         let mut page = 1;
-        for ((meta, _, _), (pages, total)) in chunk.iter().zip(counts) {
+        for (meta, pages, total) in letters {
             summary.envelopes.push(Envelope {
                 envelope: summary.envelopes.len() + 1,
                 file: file.to_owned(),
@@ -238,8 +255,6 @@ impl PrintSpool {
             });
             page += total;
         }
-        summary.batches.push(path);
-        Ok(())
     }
 
     /// A staged chunk file as the batch `file`: as it is when every letter
@@ -265,26 +280,10 @@ impl PrintSpool {
                 .collect();
             write_atomic(&path, &pages_only(source, &keep)?).map_err(io)?;
         }
-        let mut page = 1;
-        for (c, (meta, _, _)) in letters {
-            let total = c.last_page + 1 - c.first_page;
-            summary.envelopes.push(Envelope {
-                envelope: summary.envelopes.len() + 1,
-                file: file.to_owned(),
-                customer: meta.customer.clone(),
-                pages: meta.pages,
-                sheets: if self.options.duplex {
-                    total.div_ceil(2)
-                } else {
-                    total
-                },
-                postal_code: meta.postal_code.clone(),
-                first_page: page,
-                last_page: page + total - 1,
-                key: meta.key.clone(),
-            });
-            page += total;
-        }
+        let pages = letters
+            .iter()
+            .map(|(c, (meta, _, _))| (meta, meta.pages, c.last_page + 1 - c.first_page));
+        self.list_envelopes(file, pages, summary);
         summary.batches.push(path);
         Ok(())
     }
