@@ -108,6 +108,10 @@ fn number(s: &str, flag: &str) -> Result<usize, String> {
         .map_err(|_| format!("{flag}: {s:?} is not a whole number"))
 }
 
+fn date(s: &str, flag: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("{flag}: {s:?} is not a date YYYY-MM-DD"))
+}
+
 fn parse_run(args: &[String]) -> Result<RunArgs, String> {
     let mut a = RunArgs {
         run_key: "run".to_owned(),
@@ -141,13 +145,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
             "--report" => a.report = Some(value(&mut it, arg)?.into()),
             "--dry-run" => a.dry_run = true,
             "--allow-draft" => a.allow_draft = true,
-            "--today" => {
-                let v = value(&mut it, arg)?;
-                a.today = Some(
-                    Date::parse(v)
-                        .ok_or_else(|| format!("--today: {v:?} is not a date YYYY-MM-DD"))?,
-                );
-            }
+            "--today" => a.today = Some(date(value(&mut it, arg)?, arg)?),
             s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
             s if a.design.as_os_str().is_empty() => a.design = s.into(),
             s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),

@@ -19,7 +19,7 @@ use vellum::deliver::{Ledger, MessageOptions};
 use vellum::model::Date;
 use vellum::{Design, Pipeline, PipelineOptions};
 
-use super::{number, value};
+use super::{date, number, value};
 
 const USAGE: &str = "usage:
   vellum verify <design> --data <file|dir> --ledger <file> --run-key K
@@ -47,13 +47,7 @@ fn parse(args: &[String]) -> Result<VerifyArgs, String> {
             "--run-key" => a.run_key = value(&mut it, arg)?.to_owned(),
             "--workers" => a.workers = number(value(&mut it, arg)?, arg)?,
             "--report" => a.report = Some(value(&mut it, arg)?.into()),
-            "--today" => {
-                let v = value(&mut it, arg)?;
-                a.today = Some(
-                    Date::parse(v)
-                        .ok_or_else(|| format!("--today: {v:?} is not a date YYYY-MM-DD"))?,
-                );
-            }
+            "--today" => a.today = Some(date(value(&mut it, arg)?, arg)?),
             s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
             s if a.design.as_os_str().is_empty() => a.design = s.into(),
             s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
