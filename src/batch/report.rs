@@ -33,6 +33,12 @@ pub struct RunReport {
     pub fell_back: usize,
     /// Already delivered according to the ledger: nothing sent.
     pub skipped: usize,
+    /// Delivered by a worker of this run that stopped before reporting them
+    /// (counted in `delivered`; see [`RunOptions::resumed_since`]).
+    ///
+    /// [`RunOptions::resumed_since`]: super::RunOptions::resumed_since
+    #[serde(default)]
+    pub resumed: usize,
     /// Held back (quiet hours, frequency cap); a later run with the same run
     /// key releases them.
     pub held: usize,
@@ -77,6 +83,30 @@ impl RunReport {
         }
     }
 
+    /// Adds the counts of `part` (another part of the same run: a shared
+    /// run's chunk) to these. Its time is not added: parts run side by side.
+    pub fn add(&mut self, part: &RunReport) {
+        self.read += part.read;
+        for (channel, n) in &part.delivered {
+            *self.delivered.entry(*channel).or_default() += n;
+        }
+        self.possibly_duplicated += part.possibly_duplicated;
+        self.fell_back += part.fell_back;
+        self.skipped += part.skipped;
+        self.resumed += part.resumed;
+        self.held += part.held;
+        self.rendered += part.rendered;
+        self.failed += part.failed;
+        for (stage, n) in &part.failed_by_stage {
+            *self.failed_by_stage.entry(stage.clone()).or_default() += n;
+        }
+        self.chunked_letters += part.chunked_letters;
+        self.print_chunks += part.print_chunks;
+        if let Some(e) = &part.flush_error {
+            self.flush_error.get_or_insert_with(|| e.clone());
+        }
+    }
+
     pub(super) fn fail(&mut self, stage: Stage) {
         self.failed += 1;
         *self
@@ -116,6 +146,13 @@ impl fmt::Display for RunReport {
                 },
                 self.fell_back,
                 self.possibly_duplicated
+            )?;
+        }
+        if self.resumed > 0 {
+            writeln!(
+                f,
+                "  {} of them delivered by a worker that stopped before reporting them (found in the ledger)",
+                self.resumed
             )?;
         }
         if self.print_chunks > 0 {

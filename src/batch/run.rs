@@ -53,6 +53,12 @@ pub struct RunOptions {
     pub expected: Option<u64>,
     /// The messages' sender, run key and signing.
     pub message: MessageOptions,
+    /// A record the ledger has as delivered at or after this time was
+    /// delivered by this same run, by a worker that stopped before it could
+    /// report it (a shared run's chunk taken over): it counts as delivered
+    /// (and `resumed`), not skipped, so the run's totals are those of a run
+    /// that never stopped.
+    pub resumed_since: Option<std::time::SystemTime>,
 }
 
 impl RunOptions {
@@ -69,6 +75,7 @@ impl RunOptions {
             watch: None,
             expected: None,
             message: MessageOptions::new(run_key, from_name, from_address),
+            resumed_since: None,
         }
     }
 }
@@ -89,7 +96,11 @@ enum Done {
         possibly_duplicated: bool,
         fell_back: bool,
     },
-    Skipped,
+    /// The ledger has it delivered, on `channel` at `at`.
+    Skipped {
+        channel: Channel,
+        at: std::time::SystemTime,
+    },
     Held,
     Rendered,
     /// A print chunk of this many letters was typeset (not a record).
@@ -420,7 +431,14 @@ impl<'a> Run<'a> {
                     report.possibly_duplicated += usize::from(possibly_duplicated);
                     report.fell_back += usize::from(fell_back);
                 }
-                Done::Skipped => report.skipped += 1,
+                Done::Skipped { channel, at } => {
+                    if self.options.resumed_since.is_some_and(|since| at >= since) {
+                        *report.delivered.entry(channel).or_default() += 1;
+                        report.resumed += 1;
+                    } else {
+                        report.skipped += 1;
+                    }
+                }
                 Done::Held => report.held += 1,
                 Done::Rendered => report.rendered += 1,
                 Done::Chunk(letters) => {
@@ -479,7 +497,7 @@ fn sender(dispatcher: &Dispatcher, queue: &Mutex<Receiver<ToSend>>, done: SyncSe
                 possibly_duplicated,
                 fell_back: !failed_before.is_empty(),
             },
-            Ok(Outcome::AlreadyDelivered { .. }) => Done::Skipped,
+            Ok(Outcome::AlreadyDelivered { channel, at }) => Done::Skipped { channel, at },
             Ok(Outcome::Held { .. }) => Done::Held,
             Ok(Outcome::Undeliverable { attempts }) => {
                 let why: Vec<String> = attempts

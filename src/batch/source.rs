@@ -54,6 +54,21 @@ pub enum Source {
     Path(PathBuf),
     /// Records from any iterator (an application's own database cursor).
     Iter(Box<dyn Iterator<Item = Value> + Send>),
+    /// Records `first..first + records` (counted from 0) of another source:
+    /// one chunk of a shared run. Record places stay those of the whole
+    /// input. A JSON Lines file with `start` (the byte offset and line
+    /// number of record `first`) is read from there; anything else is read
+    /// from the top, the records before the chunk passed over.
+    Part {
+        /// The whole input.
+        inner: Box<Source>,
+        /// The chunk's first record.
+        first: u64,
+        /// How many records.
+        records: u64,
+        /// Where record `first` starts in a JSON Lines file: (byte offset, line).
+        start: Option<(u64, u64)>,
+    },
     /// A CSV file whose rows become records as `mapping` says.
     Csv {
         /// The CSV file.
@@ -68,6 +83,12 @@ impl fmt::Debug for Source {
         match self {
             Source::Path(p) => f.debug_tuple("Path").field(p).finish(),
             Source::Iter(_) => f.write_str("Iter(..)"),
+            Source::Part {
+                inner,
+                first,
+                records,
+                ..
+            } => write!(f, "Part({inner:?}, {first}+{records})"),
             Source::Csv { path, mapping } => f
                 .debug_struct("Csv")
                 .field("path", path)
@@ -128,9 +149,65 @@ impl Source {
                 Ok(())
             }
             Source::Csv { path, mapping } => super::csv::read(&path, &mapping, each),
+            Source::Part {
+                inner,
+                first,
+                records,
+                start,
+            } => read_part(*inner, first, records, start, each),
             Source::Path(path) => read_file(&path, each).map(|_| ()),
         }
     }
+}
+
+/// Items `first..first + records` of `inner`.
+fn read_part(
+    inner: Source,
+    first: u64,
+    records: u64,
+    start: Option<(u64, u64)>,
+    each: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> Result<()> {
+    if records == 0 {
+        return Ok(());
+    }
+    let mut taken = 0u64;
+    let mut take = |item: Item| {
+        each(item)?;
+        taken += 1;
+        if taken >= records {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    match (inner, start) {
+        (Source::Path(path), Some((offset, line))) if is_jsonl(&path) => {
+            use std::io::{Seek, SeekFrom};
+            let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|e| Error::io(&path, e))?;
+            let reader = BufReader::with_capacity(256 * 1024, file);
+            let shown = path.display().to_string();
+            read_lines(reader, &shown, line, &mut take)
+                .map(drop)
+                .map_err(|e| Error::io(&path, e))
+        }
+        (inner, _) => {
+            let mut skipped = 0u64;
+            inner.for_each(&mut |item| {
+                if skipped < first {
+                    skipped += 1;
+                    return ControlFlow::Continue(());
+                }
+                take(item)
+            })
+        }
+    }
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.is_file() && path.extension().and_then(|e| e.to_str()) == Some("jsonl")
 }
 
 /// The `.json` and `.jsonl` files of a folder, in name order.
@@ -167,24 +244,26 @@ fn read_file(
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let reader = BufReader::with_capacity(256 * 1024, file);
     if path.extension().and_then(|e| e.to_str()) == Some("jsonl") {
-        read_lines(reader, &shown, each).map_err(|e| Error::io(path, e))
+        read_lines(reader, &shown, 1, each).map_err(|e| Error::io(path, e))
     } else {
         Ok(read_json(reader, &shown, each))
     }
 }
 
 /// JSON Lines: each line on its own, so one bad line fails only itself.
+/// The reader's first line is line `first_line` of the file.
 fn read_lines(
     reader: impl BufRead,
     shown: &str,
+    first_line: u64,
     each: &mut dyn FnMut(Item) -> ControlFlow<()>,
 ) -> std::io::Result<ControlFlow<()>> {
-    for (i, line) in reader.lines().enumerate() {
+    for (i, line) in (first_line..).zip(reader.lines()) {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let place = format!("{shown}:{}", i + 1);
+        let place = format!("{shown}:{i}");
         let item = match serde_json::from_str(&line) {
             Ok(value) => Ok(Record {
                 source: place,

@@ -163,6 +163,8 @@ pub enum Outcome {
     AlreadyDelivered {
         /// The channel it was delivered on.
         channel: Channel,
+        /// When its delivery was recorded.
+        at: SystemTime,
     },
     /// Held back; recorded with the reasons. Send again later (quiet hours) or never.
     Held {
@@ -422,10 +424,13 @@ impl Dispatcher {
         audience: &Audience,
     ) -> Result<Outcome, DeliveryError> {
         let now = (self.clock)();
-        if let Some(channel) = self.ledger.delivered_channel(&comm.key)? {
+        if let Some(d) = self.ledger.delivered(&comm.key)? {
             self.ledger.ensure_delivered(&comm.key, &comm.record, now)?;
-            self.archive_copy(comm, channel)?;
-            return Ok(Outcome::AlreadyDelivered { channel });
+            self.archive_copy(comm, d.channel)?;
+            return Ok(Outcome::AlreadyDelivered {
+                channel: d.channel,
+                at: d.at,
+            });
         }
         if let Some(reason) = self.frequency_capped(comm, now)? {
             self.ledger
@@ -586,9 +591,11 @@ impl Dispatcher {
                     failed_before: std::mem::take(&mut progress.failures),
                 }))
             }
-            ChannelResult::AlreadyDelivered => {
-                Ok(ControlFlow::Break(Outcome::AlreadyDelivered { channel }))
-            }
+            // Delivered by another worker a moment ago.
+            ChannelResult::AlreadyDelivered => Ok(ControlFlow::Break(Outcome::AlreadyDelivered {
+                channel,
+                at: (self.clock)(),
+            })),
             ChannelResult::Failed => Ok(ControlFlow::Continue(())),
         }
     }

@@ -149,8 +149,14 @@ pub(super) fn load(
         paper: m.print.paper,
         max_pages: m.print.max_pages.unwrap_or(20),
     };
+    let mut folders = vec![(dir, "design"), (brand.dir.as_path(), "brand")];
+    if !body.slots.is_empty() {
+        folders.push((offer_lib.dir.as_path(), "offers"));
+    }
+    let content_hash = super::hash::content_hash(files, &folders);
     Some(Design {
         manifest,
+        content_hash,
         dir: dir.to_owned(),
         brand_dir: brand.dir,
         body: body.blocks,

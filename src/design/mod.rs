@@ -7,6 +7,7 @@ pub(crate) mod body;
 pub(crate) mod fields;
 #[cfg(feature = "frame-check")]
 mod frame;
+mod hash;
 mod load;
 pub(crate) mod loader;
 pub(crate) mod messages;
@@ -202,6 +203,8 @@ pub struct Design {
     /// Where the design's files came from (the print engine reads the
     /// frame's files through it too).
     pub(crate) loader: Arc<dyn Loader>,
+    /// SHA-256 of the design's, brand's (and offer library's) files.
+    pub(crate) content_hash: String,
 }
 
 fn shown(p: &Path) -> String {
@@ -260,6 +263,15 @@ impl Design {
     /// The design's id.
     pub fn id(&self) -> &str {
         &self.manifest.id
+    }
+
+    /// The hex SHA-256 of every file that shapes what customers get: the
+    /// design folder (but its `samples/`), its brand, and its offer library
+    /// when it has offer slots. Two copies of a design with the same hash
+    /// send the same communications; a shared run refuses workers whose
+    /// hash differs from the run's.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
     }
 
     /// The design folder.
