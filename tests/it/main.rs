@@ -19,3 +19,4 @@ mod golden;
 mod hostile;
 mod pdf;
 mod personalize;
+mod pg_support;
