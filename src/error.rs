@@ -55,6 +55,16 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A shared run cannot go on: the coordinating database cannot be
+    /// reached, or this worker does not fit the run (another design
+    /// version, another input).
+    #[error("run `{run}`: {message}")]
+    Shared {
+        /// The run key.
+        run: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A setting given to vellum (a key, an address, a URL) is unusable.
     #[error("{what}: {message}")]
     Config {

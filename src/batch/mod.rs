@@ -27,6 +27,8 @@ mod csv;
 mod failed;
 mod report;
 mod run;
+#[cfg(feature = "postgres")]
+mod shared;
 mod source;
 mod verify;
 mod watch;
@@ -35,6 +37,11 @@ pub use self::csv::{CsvMapping, MAX_ROWS_PER_RECORD};
 pub use self::failed::{FailedRecord, OnlyFailed};
 pub use self::report::RunReport;
 pub use self::run::{Run, RunOptions};
+#[cfg(feature = "postgres")]
+pub use self::shared::{
+    ChunkDone, RunStatus, SharedInput, SharedOptions, SharedRun, WorkerOutcome, WorkerStatus,
+    status,
+};
 pub use self::source::read_records;
 pub use self::source::{Item, ReadError, Record, Source};
 pub use self::verify::{

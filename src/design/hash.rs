@@ -64,10 +64,16 @@ mod tests {
     #[test]
     fn content_changes_the_hash_and_samples_do_not() {
         let files = MemoryLoader::from_dir("templates").expect("templates");
-        let body = files.get("templates/welcome/body.md").expect("body").to_vec();
+        let body = files
+            .get("templates/welcome/body.md")
+            .expect("body")
+            .to_vec();
         let base = hash_with("templates/welcome/body.md", &body);
         assert_eq!(base.len(), 64);
-        let edited = hash_with("templates/welcome/body.md", &[&body[..], b"\nHi\n"].concat());
+        let edited = hash_with(
+            "templates/welcome/body.md",
+            &[&body[..], b"\nHi\n"].concat(),
+        );
         assert_ne!(base, edited, "an edited body must change the hash");
         let brand = hash_with("templates/brand/print/extra.typ", b"// new");
         assert_ne!(base, brand, "a brand file must count");

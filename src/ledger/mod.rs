@@ -17,9 +17,9 @@
 //! re-render can later be checked against what was sent
 //! ([`crate::batch::verify`]) without the ledger keeping a copy.
 
-mod sqlite;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+mod sqlite;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -161,7 +161,6 @@ impl Default for LedgerOptions {
     }
 }
 
-
 /// When and on which channel a communication was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Delivered {
@@ -260,8 +259,12 @@ trait Store: std::fmt::Debug + Send + Sync {
         now: SystemTime,
     ) -> Result<(), DeliveryError>;
     /// Records a communication as delivered when it has no line.
-    fn ensure_delivered(&self, key: &str, customer: &str, now: SystemTime)
-    -> Result<(), DeliveryError>;
+    fn ensure_delivered(
+        &self,
+        key: &str,
+        customer: &str,
+        now: SystemTime,
+    ) -> Result<(), DeliveryError>;
     /// When and where a communication was delivered.
     fn delivered(&self, communication: &str) -> Result<Option<Delivered>, DeliveryError>;
     /// Communications delivered to a customer since a time.
@@ -393,7 +396,10 @@ impl Ledger {
     }
 
     /// When and on which channel a communication was delivered, if it was.
-    pub(crate) fn delivered(&self, communication: &str) -> Result<Option<Delivered>, DeliveryError> {
+    pub(crate) fn delivered(
+        &self,
+        communication: &str,
+    ) -> Result<Option<Delivered>, DeliveryError> {
         self.store.delivered(communication)
     }
 

@@ -130,7 +130,6 @@ impl Sqlite {
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
-
 }
 
 impl Store for Sqlite {

@@ -1,11 +1,14 @@
 //! `vellum`: the operator's command line.
 //!
 //! ```text
-//! vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path> [--ledger <file>]
+//! vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path>
+//!            [--ledger <file>|postgres://user@host/db [--worker NAME]
+//!             [--chunk-records N] [--lease-seconds S]]
 //!            [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
 //!            [--run-key K] [--workers N] [--dry-run] [--limit N]
 //!            [--errors <file>] [--only-failed <file>] [--report <file>]
 //!            [--today YYYY-MM-DD] [--allow-draft]
+//! vellum status <run-key> --ledger postgres://user@host/db [--json]
 //! vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
 //! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
@@ -18,6 +21,12 @@
 //! `--sms-token` or the `VELLUM_SMS_TOKEN` environment variable); every
 //! channel without such a backend is written to the `dir:` folder.
 //!
+//! With a `postgres://` ledger, `run` starts a worker of a shared run:
+//! every worker (on any machine) given the same run key, design and input
+//! joins the same run and claims chunks of it; the one that completes the
+//! last chunk prints the run's report. The password may come from the
+//! `PGPASSWORD` environment variable instead of the URL (which `ps` shows).
+//!
 //! Progress goes to stderr: a bar when it is a terminal, a plain line every
 //! few seconds otherwise; counts only, never customer data.
 //!
@@ -27,6 +36,8 @@
 mod backends;
 mod generate;
 mod progress;
+#[cfg(feature = "postgres")]
+mod shared;
 mod verify;
 
 use std::path::PathBuf;
@@ -42,13 +53,16 @@ use vellum::{Approval, Design, Pipeline, PipelineOptions};
 use self::backends::{Backends, SmtpUrl};
 
 const USAGE: &str = "usage:
-  vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path> [--ledger <file>]
+  vellum run <design> --data <file|dir> [--mapping <toml>] --deliver dir:<path>
+             [--ledger <file>|postgres://user@host/db [--worker NAME]
+              [--chunk-records N] [--lease-seconds S]]
              [--deliver smtp://host[:port]] [--sms-url URL [--sms-token T]]
              [--run-key K] [--workers N] [--dry-run] [--limit N]
              [--errors <file>] [--only-failed <file>] [--report <file>]
              [--today YYYY-MM-DD] [--allow-draft]
   vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
   vellum cycle [--customers N] [--out <dir>]
+  vellum status <run-key> --ledger postgres://user@host/db [--json]
   vellum verify <design> --data <file|dir> --ledger <file> --run-key K
                 [--today YYYY-MM-DD] [--workers N] [--report <file>]";
 
@@ -71,6 +85,36 @@ struct RunArgs {
     report: Option<PathBuf>,
     today: Option<Date>,
     allow_draft: bool,
+    /// This worker's name in a shared run.
+    worker: Option<String>,
+    /// Records per chunk of a shared run (when this worker registers it).
+    chunk_records: Option<u64>,
+    /// Seconds a shared run's claim holds without a heartbeat.
+    lease_seconds: Option<f64>,
+}
+
+impl RunArgs {
+    /// The ledger, when it is a PostgreSQL URL: a shared run.
+    fn postgres_url(&self) -> Option<&str> {
+        let l = self.ledger.as_deref()?.to_str()?;
+        is_postgres(l).then_some(l)
+    }
+}
+
+/// Whether a `--ledger` is a PostgreSQL URL rather than an SQLite file.
+fn is_postgres(ledger: &str) -> bool {
+    ledger.starts_with("postgres://") || ledger.starts_with("postgresql://")
+}
+
+/// The ledger a `--ledger` names: an SQLite file or a PostgreSQL URL.
+fn open_ledger(ledger: &std::path::Path) -> Result<Ledger, String> {
+    match ledger.to_str().filter(|l| is_postgres(l)) {
+        #[cfg(feature = "postgres")]
+        Some(url) => Ledger::connect(url).map_err(|e| e.to_string()),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err("this vellum was built without the postgres feature".to_owned()),
+        None => Ledger::open(ledger).map_err(|e| e.to_string()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -80,6 +124,8 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]).map(|()| true),
         Some("cycle") => cycle(&args[1..]),
         Some("verify") => verify::main(&args[1..]),
+        #[cfg(feature = "postgres")]
+        Some("status") => shared::status(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -106,6 +152,16 @@ fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'
 fn number(s: &str, flag: &str) -> Result<usize, String> {
     s.parse()
         .map_err(|_| format!("{flag}: {s:?} is not a whole number"))
+}
+
+/// A positive number of seconds.
+fn seconds(s: &str, flag: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{flag}: {s:?} is not a number of seconds (more than 0, at most 86400)"
+        )),
+    }
 }
 
 fn date(s: &str, flag: &str) -> Result<Date, String> {
@@ -146,6 +202,9 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
             "--dry-run" => a.dry_run = true,
             "--allow-draft" => a.allow_draft = true,
             "--today" => a.today = Some(date(value(&mut it, arg)?, arg)?),
+            "--worker" => a.worker = Some(value(&mut it, arg)?.to_owned()),
+            "--chunk-records" => a.chunk_records = Some(number(value(&mut it, arg)?, arg)? as u64),
+            "--lease-seconds" => a.lease_seconds = Some(seconds(value(&mut it, arg)?, arg)?),
             s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
             s if a.design.as_os_str().is_empty() => a.design = s.into(),
             s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
@@ -178,30 +237,24 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
 
 /// `vellum run`: true when every record was delivered (or rendered).
 fn run(a: &RunArgs) -> Result<bool, String> {
-    let design = Design::load(&a.design).map_err(|e| e.to_string())?;
-    let status = design.manifest().status;
-    if status != Approval::Approved && !a.allow_draft {
-        return Err(format!(
-            "design `{}` is {:?}, not approved: production runs use approved designs (--allow-draft to run it anyway)",
-            design.id(),
-            status
-        ));
+    let design = approved_design(a)?;
+    let pipeline = pipeline(&design, a)?;
+    #[cfg(feature = "postgres")]
+    if let Some(url) = a.postgres_url() {
+        return shared::run(a, &design, &pipeline, url);
     }
-    let mut options = PipelineOptions::default();
-    if let Some(today) = a.today {
-        options = options.today(today);
-    }
-    let pipeline = Pipeline::new(&design, options).map_err(|e| e.to_string())?;
     let dispatcher = match (&a.deliver, a.dry_run) {
-        (Some(dir), false) => Some(dispatcher(dir, a.ledger.as_deref(), &a.backends)?),
+        (Some(dir), false) => {
+            let ledger = a
+                .ledger
+                .clone()
+                .unwrap_or_else(|| dir.join("ledger.sqlite"));
+            let ledger = open_ledger(&ledger)?;
+            Some(dispatcher(dir, ledger, &dir.join("print"), &a.backends)?)
+        }
         _ => None,
     };
-    let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
-    options.workers = a.workers;
-    options.dry_run = a.dry_run;
-    // A dry run typesets print as the spool of a real run would.
-    let spool = PrintOptions::default();
-    options.dry_run_chunks = Some(PrintChunking::new(spool.chunk_letters, spool.duplex));
+    let mut options = run_options(a);
     options.limit = a.limit;
     options.error_file = a.errors.clone();
     options.watch = Some(progress::for_stderr(Duration::from_secs(2)));
@@ -220,6 +273,39 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     finish(&report, a.report.as_deref())
 }
 
+/// The design, refused unless approved (or `--allow-draft`).
+fn approved_design(a: &RunArgs) -> Result<Design, String> {
+    let design = Design::load(&a.design).map_err(|e| e.to_string())?;
+    let status = design.manifest().status;
+    if status != Approval::Approved && !a.allow_draft {
+        return Err(format!(
+            "design `{}` is {:?}, not approved: production runs use approved designs (--allow-draft to run it anyway)",
+            design.id(),
+            status
+        ));
+    }
+    Ok(design)
+}
+
+fn pipeline<'d>(design: &'d Design, a: &RunArgs) -> Result<Pipeline<'d>, String> {
+    let mut options = PipelineOptions::default();
+    if let Some(today) = a.today {
+        options = options.today(today);
+    }
+    Pipeline::new(design, options).map_err(|e| e.to_string())
+}
+
+/// The options every run shares: sender, run key, workers, dry run.
+fn run_options(a: &RunArgs) -> RunOptions {
+    let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
+    options.workers = a.workers;
+    options.dry_run = a.dry_run;
+    // A dry run typesets print as the spool of a real run would.
+    let spool = PrintOptions::default();
+    options.dry_run_chunks = Some(PrintChunking::new(spool.chunk_letters, spool.duplex));
+    options
+}
+
 /// The input: CSV through its mapping (loaded before the run starts, so
 /// a bad mapping stops it at once), else JSON or JSON Lines.
 fn source(a: &RunArgs) -> Result<Source, String> {
@@ -232,29 +318,29 @@ fn source(a: &RunArgs) -> Result<Source, String> {
     }
 }
 
-/// The embedded default, every channel written to a folder with a SQLite
-/// ledger, except email and SMS when `backends` names a server for them.
+/// Every channel written to a folder, except email and SMS when
+/// `backends` names a server for them, and letters to the print spool in
+/// `print`.
 fn dispatcher(
     dir: &std::path::Path,
-    ledger: Option<&std::path::Path>,
+    ledger: Ledger,
+    print: &std::path::Path,
     backends: &Backends,
 ) -> Result<Dispatcher, String> {
     let out = Arc::new(DirTransport::new(dir).map_err(|e| e.to_string())?);
-    let ledger = ledger.map_or_else(|| dir.join("ledger.sqlite"), PathBuf::from);
-    let ledger = Ledger::open(&ledger).map_err(|e| e.to_string())?;
     Dispatcher::builder(ledger)
         .transport(Channel::Email, backends.email(&out)?)
         .transport(Channel::Sms, backends.sms(&out)?)
-        .transport(Channel::Print, print_spool(dir)?)
+        .transport(Channel::Print, print_spool(print)?)
         .build()
         .map_err(|e| e.to_string())
 }
 
-/// Letters go to a print spool in `<dir>/print`: batch PDFs of many letters
+/// Letters go to a print spool in `dir`: batch PDFs of many letters
 /// (print-first customers typeset many to a compile) with envelope
 /// manifests, written when the run ends.
 fn print_spool(dir: &std::path::Path) -> Result<PrintSpool, String> {
-    PrintSpool::new(dir.join("print"), PrintOptions::default()).map_err(|e| e.to_string())
+    PrintSpool::new(dir, PrintOptions::default()).map_err(|e| e.to_string())
 }
 
 /// Prints the report, writes it as JSON when asked; true when nothing failed

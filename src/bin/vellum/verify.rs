@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 
 use vellum::batch::{Source, VerifyOptions, verify};
-use vellum::deliver::{Ledger, MessageOptions};
+use vellum::deliver::MessageOptions;
 use vellum::model::Date;
 use vellum::{Design, Pipeline, PipelineOptions};
 
@@ -83,7 +83,7 @@ pub(crate) fn main(args: &[String]) -> Result<bool, String> {
         ),
     }
     let pipeline = Pipeline::new(&design, options).map_err(|e| e.to_string())?;
-    let ledger = Ledger::open(&a.ledger).map_err(|e| e.to_string())?;
+    let ledger = super::open_ledger(&a.ledger)?;
     // The sender `vellum run` builds its messages with: it is in every
     // email's From and Message-ID.
     let message = MessageOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");

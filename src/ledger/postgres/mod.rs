@@ -11,9 +11,7 @@ use std::time::SystemTime;
 use postgres::Transaction;
 
 pub(crate) use self::pool::{Conn, Pool};
-use super::{
-    Attempt, Begin, Delivered, DeliveryStatus, Finished, State, Store, Summary, now_ms,
-};
+use super::{Attempt, Begin, Delivered, DeliveryStatus, Finished, State, Store, Summary, now_ms};
 use crate::message::Message;
 use crate::model::{DeliveryError, Receipt};
 
@@ -100,13 +98,24 @@ fn try_begin(
             resent
         }
         None => {
-            if !insert_message(&mut tx, &insert, message, State::InFlight, 1, None, ms, Some(hash))? {
+            if !insert_message(
+                &mut tx,
+                &insert,
+                message,
+                State::InFlight,
+                1,
+                None,
+                ms,
+                Some(hash),
+            )? {
                 return Ok(None);
             }
             false
         }
     };
-    let id: i64 = tx.query_one(&attempt, &[&message.key, &ms, &backend])?.get(0);
+    let id: i64 = tx
+        .query_one(&attempt, &[&message.key, &ms, &backend])?
+        .get(0);
     tx.commit()?;
     Ok(Some(Begin::Send {
         attempt: id,
@@ -123,10 +132,12 @@ impl Store for Postgres {
         now: SystemTime,
     ) -> Result<Begin, DeliveryError> {
         let ms = now_ms(now);
-        self.pool.with("ledger", |c| loop {
-            // A second try sees the line the other worker inserted.
-            if let Some(begin) = try_begin(c, message, hash, backend, ms)? {
-                return Ok(begin);
+        self.pool.with("ledger", |c| {
+            loop {
+                // A second try sees the line the other worker inserted.
+                if let Some(begin) = try_begin(c, message, hash, backend, ms)? {
+                    return Ok(begin);
+                }
             }
         })
     }

@@ -172,7 +172,12 @@ fn is_lost(e: &postgres::Error) -> bool {
 fn cause(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => e.to_string(),
+        None => match std::error::Error::source(e) {
+            Some(source) if !e.to_string().contains(&source.to_string()) => {
+                format!("{e}: {source}")
+            }
+            _ => e.to_string(),
+        },
     }
 }
 
