@@ -20,3 +20,4 @@ mod hostile;
 mod pdf;
 mod personalize;
 mod pg_support;
+mod shared_run;

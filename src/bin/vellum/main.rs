@@ -249,6 +249,8 @@ fn run(a: &RunArgs) -> Result<bool, String> {
                 .ledger
                 .clone()
                 .unwrap_or_else(|| dir.join("ledger.sqlite"));
+            // The ledger's default place is in the folder: made first.
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let ledger = open_ledger(&ledger)?;
             Some(dispatcher(dir, ledger, &dir.join("print"), &a.backends)?)
         }
