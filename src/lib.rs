@@ -27,10 +27,11 @@
 //! goes up):
 //!
 //! ```text
-//! batch                          records from files (JSON, JSON Lines, folders of them)
+//! batch                          records from files (JSON, JSON Lines, CSV); runs on
+//!                                one machine or shared by several (PostgreSQL)
 //!   pipeline                     one record through every stage; the outcome
 //!     deliver                    backends, dispatcher (retries, fallback, respect)
-//!       ledger                   durable record of every attempt (SQLite)
+//!       ledger                   durable record of every attempt (SQLite, PostgreSQL)
 //!         message                envelopes, idempotency keys, MIME
 //!           render               email, text, SMS, PDF (Typst): pure functions
 //!             compose            Design + record + decisions -> Document

@@ -50,8 +50,11 @@ pub struct WorkerOutcome {
     /// The run's report, when this worker finished the run.
     pub run: Option<RunReport>,
     /// Seconds spent in the coordinator's statements (claims, completions,
-    /// waiting aside): the coordination cost.
+    /// the finish): the coordination cost.
     pub coordination_seconds: f64,
+    /// Seconds spent waiting with nothing to claim while other workers
+    /// held the last chunks (idle, not a cost of coordination).
+    pub waiting_seconds: f64,
 }
 
 /// The heartbeat's state, shared with the loop.
@@ -93,6 +96,7 @@ impl SharedRun {
             },
             run: None,
             coordination_seconds: 0.0,
+            waiting_seconds: 0.0,
         };
         let worked = std::thread::scope(|s| {
             s.spawn(|| self.heartbeat(&beat));
@@ -213,7 +217,9 @@ impl SharedRun {
     /// Nothing to claim: false when the run has no chunk left; else waits
     /// until another worker's lease could have run out.
     fn wait(&self, beat: &Beat, out: &mut WorkerOutcome) -> Result<bool> {
+        let t = Instant::now();
         let open = registry::open(&self.pool, &self.run_key).map_err(|e| self.err(e))?;
+        out.coordination_seconds += t.elapsed().as_secs_f64();
         if open.is_empty() {
             return Ok(false);
         }
@@ -225,7 +231,7 @@ impl SharedRun {
             let t = Instant::now();
             let stop = beat.stop.lock().unwrap_or_else(|e| e.into_inner());
             let _ = beat.wake.wait_timeout(stop, until.min(poll));
-            out.coordination_seconds += t.elapsed().as_secs_f64();
+            out.waiting_seconds += t.elapsed().as_secs_f64();
         }
         Ok(true)
     }

@@ -164,13 +164,15 @@ fn progress(c: &ChunkDone) {
 
 fn summary(done: &WorkerOutcome) {
     eprintln!(
-        "worker {}: {} chunks ({} taken over, {} lost), {} records; {:.2} s coordinating",
+        "worker {}: {} chunks ({} taken over, {} lost), {} records in {:.1} s; {:.3} s coordinating, {:.1} s waiting for others' last chunks",
         done.worker,
         done.chunks,
         done.taken_over,
         done.lost,
         done.report.read,
-        done.coordination_seconds
+        done.report.seconds,
+        done.coordination_seconds,
+        done.waiting_seconds
     );
     if done.run.is_none() {
         eprintln!(
