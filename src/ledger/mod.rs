@@ -21,6 +21,7 @@
 pub(crate) mod postgres;
 mod sqlite;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -193,7 +194,7 @@ impl Finished {
             Ok(r) => Finished {
                 outcome: "delivered",
                 state: State::Delivered,
-                receipt: Some(r.id.clone()),
+                receipt: Some(text(&r.id).into_owned()),
                 reason: None,
             },
             Err(e) => Finished {
@@ -208,9 +209,22 @@ impl Finished {
                     State::Failed
                 },
                 receipt: None,
-                reason: Some(e.message().to_owned()),
+                reason: Some(text(e.message()).into_owned()),
             },
         }
+    }
+}
+
+/// Text as the ledger keeps it: NUL (which PostgreSQL's `text` cannot
+/// hold) as U+FFFD. Applied to what comes from outside vellum, a backend's
+/// error or receipt id, before either store sees it, so both record the
+/// same: a gateway answering with a NUL is recorded, not a ledger error
+/// that leaves a delivered message in flight, to be sent again.
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -360,7 +374,8 @@ impl Ledger {
         reason: &str,
         now: SystemTime,
     ) -> Result<(), DeliveryError> {
-        self.store.record_skip(message, key, outcome, reason, now)
+        self.store
+            .record_skip(message, key, outcome, &text(reason), now)
     }
 
     /// Records the end state of a communication: `delivered`, `held` or
@@ -373,8 +388,9 @@ impl Ledger {
         reason: Option<&str>,
         now: SystemTime,
     ) -> Result<(), DeliveryError> {
+        let reason = reason.map(text);
         self.store
-            .record_communication(key, customer, state, reason, now)
+            .record_communication(key, customer, state, reason.as_deref(), now)
     }
 
     /// Records a communication found delivered (by its messages) as

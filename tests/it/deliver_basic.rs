@@ -1,13 +1,21 @@
 //! Delivery without servers: message building, the ledger, retries,
 //! fallback and respect, with stub and directory backends.
+//!
+//! The ledger-facing scenarios are functions of a [`Store`]: the tests here
+//! run them on SQLite, `ledger_postgres` runs the same ones on PostgreSQL
+//! and compares what both ledgers say afterwards ([`Snapshot`]).
 
-use crate::deliver_support;
+use crate::{deliver_support, pg_support};
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use deliver_support::{design, samples};
 use mail_parser::{MessageParser, MimeHeaders};
+use vellum::deliver::{Attempt, DeliveryStatus, State, Summary};
 use vellum::deliver::{
     Audience, Body, DirTransport, FrequencyCap, Outcome, QuietHours, Respect, RetryPolicy,
     StubTransport,
@@ -30,7 +38,7 @@ fn options(run: &str, marketing: bool) -> MessageOptions {
     o
 }
 
-fn welcome(run: &str, marketing: bool, plan: &[Channel]) -> Communication {
+pub(crate) fn welcome(run: &str, marketing: bool, plan: &[Channel]) -> Communication {
     let d = design("welcome");
     let (_, doc) = samples(&d).remove(0);
     vellum::Pipeline::new(&d, Default::default())
@@ -123,11 +131,145 @@ fn idempotency_key_and_message_id_are_stable() {
     assert!(s.segments >= 1);
 }
 
+/// Where a scenario keeps its ledgers: SQLite files in a fresh folder, or
+/// PostgreSQL databases on the test server (`pg_support::server()`), one
+/// per name, each created fresh on first use. Opening a name again gives
+/// the same ledger, as a restarted process would find it.
+pub(crate) enum Store {
+    /// The folder of the `<name>.sqlite` files.
+    Sqlite(PathBuf),
+    /// Each name's database URL.
+    Postgres(Mutex<HashMap<String, String>>),
+}
+
+impl Store {
+    /// SQLite files in a folder of their own (`test` names it).
+    pub(crate) fn sqlite(test: &str) -> Store {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        Store::Sqlite(deliver_support::temp_dir(&format!("ledger-{test}-{n}")))
+    }
+
+    /// Fresh PostgreSQL databases, made when first opened.
+    pub(crate) fn postgres() -> Store {
+        Store::Postgres(Mutex::default())
+    }
+
+    /// The ledger called `name`: made on first use, the same one after.
+    pub(crate) fn open(&self, name: &str) -> Ledger {
+        match self {
+            Store::Sqlite(dir) => Ledger::open(dir.join(format!("{name}.sqlite")))
+                .unwrap_or_else(|e| panic!("SQLite ledger {name}: {e}")),
+            Store::Postgres(_) => Ledger::connect(&self.url(name))
+                .unwrap_or_else(|e| panic!("PostgreSQL ledger {name}: {e}")),
+        }
+    }
+
+    /// The database URL of the PostgreSQL ledger `name`.
+    pub(crate) fn url(&self, name: &str) -> String {
+        let Store::Postgres(urls) = self else {
+            panic!("an SQLite ledger has no URL")
+        };
+        let mut urls = urls.lock().unwrap_or_else(|e| e.into_inner());
+        let url = urls
+            .entry(name.to_owned())
+            .or_insert_with(|| pg_support::server().create_database(&format!("ledger_{name}")));
+        url.clone()
+    }
+
+    /// Runs `sql` on the ledger `name` behind vellum's back, as a crash
+    /// would leave it: `{messages}` and `{attempts}` stand for its tables.
+    pub(crate) fn tamper(&self, name: &str, sql: &str) {
+        match self {
+            Store::Sqlite(dir) => {
+                let sql = sql
+                    .replace("{messages}", "messages")
+                    .replace("{attempts}", "attempts");
+                let conn = rusqlite::Connection::open(dir.join(format!("{name}.sqlite"))).unwrap();
+                conn.execute_batch(&sql).unwrap();
+            }
+            Store::Postgres(_) => {
+                let sql = sql
+                    .replace("{messages}", "vellum_messages")
+                    .replace("{attempts}", "vellum_attempts");
+                if let Err(e) = pg_support::server().psql(&self.url(name), &sql) {
+                    panic!("psql {sql}: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// What a ledger says about a scenario's communications, through its public
+/// queries, for comparing the stores after the same scenario. Times are
+/// left out (they differ between two runs); everything else must match.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Snapshot {
+    summary: Summary,
+    /// Per communication: its key, the channel it was delivered on, and
+    /// each message key's (its own, one per channel, the archive copy's)
+    /// line and attempts.
+    communications: Vec<(String, Option<Channel>, Vec<Line>)>,
+    /// Per customer: communications delivered since the epoch.
+    delivered_since: Vec<(String, u32)>,
+}
+
+type Line = (String, Option<DeliveryStatus>, Vec<Attempt>);
+
+impl Snapshot {
+    pub(crate) fn of(ledger: &Ledger, comms: &[&Communication]) -> Snapshot {
+        let mut keys: Vec<String> = Channel::ALL.iter().map(|c| c.name().into()).collect();
+        keys.push("archive".into());
+        let communications = comms
+            .iter()
+            .map(|comm| {
+                let mut lines = vec![line(ledger, &comm.key)];
+                lines.extend(
+                    keys.iter()
+                        .map(|k| line(ledger, &format!("{}/{k}", comm.key))),
+                );
+                let channel = ledger.delivered_channel(&comm.key).unwrap();
+                (comm.key.clone(), channel, lines)
+            })
+            .collect();
+        let mut customers: Vec<&str> = comms.iter().map(|c| c.record.as_str()).collect();
+        customers.dedup();
+        let delivered_since = customers
+            .into_iter()
+            .map(|c| {
+                let n = ledger.delivered_since(c, UNIX_EPOCH, "", false).unwrap();
+                (c.to_owned(), n)
+            })
+            .collect();
+        Snapshot {
+            summary: ledger.summary().unwrap(),
+            communications,
+            delivered_since,
+        }
+    }
+}
+
+/// A key's line and attempts, the attempts' times checked and left out.
+fn line(ledger: &Ledger, key: &str) -> Line {
+    let mut attempts = ledger.attempts(key).unwrap();
+    let times: Vec<i64> = attempts.iter().map(|a| a.at_ms).collect();
+    assert!(times.iter().all(|&t| t > 0), "{key}: {times:?}");
+    assert!(times.is_sorted(), "{key}: attempts out of order: {times:?}");
+    for a in &mut attempts {
+        a.at_ms = 0;
+    }
+    (key.to_owned(), ledger.status(key).unwrap(), attempts)
+}
+
 #[test]
 fn transient_errors_retry_and_the_ledger_shows_each_attempt() {
+    transient_retries(&Store::sqlite("transient"));
+}
+
+pub(crate) fn transient_retries(store: &Store) -> Snapshot {
     let comm = welcome("r", false, &[Channel::Email]);
     let stub = Arc::new(StubTransport::new_ok().then_fail(ErrorClass::Transient, 2));
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, stub.clone())
         .retry(fast_retry(5))
         .build()
@@ -144,18 +286,27 @@ fn transient_errors_retry_and_the_ledger_shows_each_attempt() {
         ),
         "{out:?}"
     );
-    let attempts = d.ledger().attempts(&comm.messages[0].key).unwrap();
+    let key = &comm.messages[0].key;
+    let attempts = d.ledger().attempts(key).unwrap();
     let outcomes: Vec<&str> = attempts.iter().map(|a| a.outcome.as_str()).collect();
     assert_eq!(outcomes, ["transient", "transient", "delivered"]);
     assert_eq!(stub.sent().len(), 1);
+    let status = d.ledger().status(key).unwrap().unwrap();
+    assert_eq!((status.state, status.attempts), (State::Delivered, 3));
+    assert_eq!(status.content_hash, Some(comm.messages[0].content_hash()));
+    Snapshot::of(d.ledger(), &[&comm])
 }
 
 #[test]
 fn permanent_errors_fall_back_along_the_plan() {
+    permanent_fallback(&Store::sqlite("fallback"));
+}
+
+pub(crate) fn permanent_fallback(store: &Store) -> Snapshot {
     let comm = welcome("r", false, &[Channel::Email, Channel::Sms]);
     let email = Arc::new(StubTransport::new_error(ErrorClass::Permanent));
     let sms = Arc::new(StubTransport::new_ok());
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
         .retry(fast_retry(5))
@@ -174,12 +325,19 @@ fn permanent_errors_fall_back_along_the_plan() {
     assert_eq!(failed_before.len(), 1);
     assert_eq!(email.tries(), 1, "a permanent error is not retried");
     assert_eq!(sms.sent().len(), 1);
+    let email_line = d.ledger().status(&comm.messages[0].key).unwrap().unwrap();
+    assert_eq!(email_line.state, State::Rejected);
+    Snapshot::of(d.ledger(), &[&comm])
 }
 
 #[test]
 fn nothing_left_is_undeliverable_with_every_reason() {
+    undeliverable(&Store::sqlite("undeliverable"));
+}
+
+pub(crate) fn undeliverable(store: &Store) -> Snapshot {
     let mut comm = welcome("r", false, &[Channel::Email, Channel::Sms]);
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(
             Channel::Email,
             StubTransport::new_error(ErrorClass::Transient),
@@ -206,16 +364,19 @@ fn nothing_left_is_undeliverable_with_every_reason() {
         (s.undeliverable, s.transient_failures, s.delivered),
         (1, 3, 0)
     );
+    Snapshot::of(d.ledger(), &[&comm])
 }
 
 #[test]
 fn the_ledger_skips_delivered_messages_across_restarts() {
-    let dir = deliver_support::temp_dir("restart");
-    let db = dir.join("ledger.sqlite");
+    skips_delivered_across_restarts(&Store::sqlite("restart"));
+}
+
+pub(crate) fn skips_delivered_across_restarts(store: &Store) -> Snapshot {
     let comm = welcome("r", false, &[Channel::Email]);
     let stub = Arc::new(StubTransport::new_ok());
     for _ in 0..2 {
-        let d = Dispatcher::builder(Ledger::open(&db).unwrap())
+        let d = Dispatcher::builder(store.open("ledger"))
             .transport(Channel::Email, stub.clone())
             .build()
             .unwrap();
@@ -226,11 +387,8 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
     // A crash after the server took it but before the ledger heard back
     // leaves the message in flight: the rerun resends it, same Message-ID,
     // and counts it as possibly duplicated.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute("UPDATE messages SET state = 'in_flight'", [])
-        .unwrap();
-    drop(conn);
-    let d = Dispatcher::builder(Ledger::open(&db).unwrap())
+    store.tamper("ledger", "UPDATE {messages} SET state = 'in_flight'");
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, stub.clone())
         .build()
         .unwrap();
@@ -249,14 +407,19 @@ fn the_ledger_skips_delivered_messages_across_restarts() {
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].message_id, sent[1].message_id);
     assert_eq!(d.ledger().summary().unwrap().possibly_duplicated, 1);
+    Snapshot::of(d.ledger(), &[&comm])
 }
 
 #[test]
 fn marketing_goes_only_where_the_customer_consented() {
+    marketing_consent(&Store::sqlite("consent"));
+}
+
+pub(crate) fn marketing_consent(store: &Store) -> Snapshot {
     let comm = welcome("r", true, &[Channel::Email, Channel::Sms]);
     let email = Arc::new(StubTransport::new_ok());
     let sms = Arc::new(StubTransport::new_ok());
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
         .build()
@@ -280,19 +443,24 @@ fn marketing_goes_only_where_the_customer_consented() {
     let held = d.ledger().attempts(&comm.messages[0].key).unwrap();
     assert_eq!(held[0].outcome, "held");
 
-    let comm = welcome("r2", true, &[Channel::Email]);
-    let out = d.deliver(&comm, &Audience::default()).unwrap();
+    let again = welcome("r2", true, &[Channel::Email]);
+    let out = d.deliver(&again, &Audience::default()).unwrap();
     assert!(matches!(out, Outcome::Held { .. }), "{out:?}");
     assert_eq!(email.tries(), 0);
+    Snapshot::of(d.ledger(), &[&comm, &again])
 }
 
 #[test]
 fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
+    quiet_hours(&Store::sqlite("quiet"));
+}
+
+pub(crate) fn quiet_hours(store: &Store) -> Snapshot {
     // 2026-11-20 22:30 UTC.
     let at = UNIX_EPOCH + Duration::from_secs(1_795_213_800);
     let comm = welcome("r", false, &[Channel::Sms]);
     let sms = Arc::new(StubTransport::new_ok());
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Sms, sms.clone())
         .respect({
             let mut r = Respect::default();
@@ -306,28 +474,40 @@ fn sms_waits_for_the_end_of_quiet_hours_in_the_customers_time_zone() {
         utc_offset_minutes: Some(60),
         ..Audience::default()
     };
-    let out = d.deliver(&comm, &berlin).unwrap();
-    let Outcome::Held { reasons } = out else {
-        panic!("{out:?}")
-    };
-    assert!(
-        reasons[0].contains("quiet hours") && reasons[0].contains("23:30"),
-        "{reasons:?}"
-    );
+    // Held twice: the second hold updates the held line.
+    for _ in 0..2 {
+        let out = d.deliver(&comm, &berlin).unwrap();
+        let Outcome::Held { reasons } = out else {
+            panic!("{out:?}")
+        };
+        assert!(
+            reasons[0].contains("quiet hours") && reasons[0].contains("23:30"),
+            "{reasons:?}"
+        );
+    }
     assert_eq!(sms.tries(), 0);
+    let held = d.ledger().status(&comm.messages[0].key).unwrap().unwrap();
+    assert_eq!((held.state, held.attempts), (State::Held, 0));
     let portland = Audience {
         utc_offset_minutes: Some(-8 * 60),
         ..Audience::default()
     };
     let out = d.deliver(&comm, &portland).unwrap();
     assert!(matches!(out, Outcome::Delivered { .. }), "{out:?}");
+    let attempts = d.ledger().attempts(&comm.messages[0].key).unwrap();
+    assert!(attempts.iter().all(|a| a.at_ms == 1_795_213_800_000));
+    Snapshot::of(d.ledger(), &[&comm])
 }
 
 #[test]
 fn the_frequency_cap_counts_across_channels() {
+    frequency_cap(&Store::sqlite("cap"));
+}
+
+pub(crate) fn frequency_cap(store: &Store) -> Snapshot {
     let email = Arc::new(StubTransport::new_ok());
     let sms = Arc::new(StubTransport::new_ok());
-    let d = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let d = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, email.clone())
         .transport(Channel::Sms, sms.clone())
         .respect({
@@ -370,10 +550,79 @@ fn the_frequency_cap_counts_across_channels() {
         d.deliver(&a, &aud).unwrap(),
         Outcome::AlreadyDelivered { .. }
     ));
+    Snapshot::of(d.ledger(), &[&a, &b, &c])
+}
+
+#[test]
+fn the_archive_copy_is_stored_once_and_is_never_the_delivery() {
+    archive_copy(&Store::sqlite("archive"));
+}
+
+pub(crate) fn archive_copy(store: &Store) -> Snapshot {
+    let d = design("welcome");
+    let (_, doc) = samples(&d).remove(0);
+    let comm = vellum::Pipeline::new(&d, Default::default())
+        .unwrap()
+        .communication_for(&doc, &[Channel::Email], true, &options("r", false))
+        .unwrap();
+    let copy = comm.archive.as_ref().expect("an archive copy").key.clone();
+    assert_eq!(copy, format!("{}/archive", comm.key));
+    let email = Arc::new(StubTransport::new_ok());
+    let archive = Arc::new(StubTransport::new_ok().named("archive"));
+    let dispatcher = |ledger: Ledger| {
+        Dispatcher::builder(ledger)
+            .transport(Channel::Email, email.clone())
+            .archive(archive.clone())
+            .build()
+            .unwrap()
+    };
+    let first = dispatcher(store.open("ledger"));
+    let out = first.deliver(&comm, &Audience::default()).unwrap();
+    assert!(matches!(out, Outcome::Delivered { .. }), "{out:?}");
+    let out = first.deliver(&comm, &Audience::default()).unwrap();
+    assert!(matches!(out, Outcome::AlreadyDelivered { .. }), "{out:?}");
+    assert_eq!((email.sent().len(), archive.sent().len()), (1, 1));
+    drop(first);
+
+    // The email interrupted, its archive copy stored: the communication is
+    // not delivered (the copy is not a delivery), so the email goes again
+    // and the copy does not.
+    let key = &comm.messages[0].key;
+    store.tamper(
+        "ledger",
+        &format!("UPDATE {{messages}} SET state = 'in_flight' WHERE key = '{key}'"),
+    );
+    let again = dispatcher(store.open("ledger"));
+    assert_eq!(again.ledger().delivered_channel(&comm.key).unwrap(), None);
+    let since = again
+        .ledger()
+        .delivered_since(&comm.record, UNIX_EPOCH, "", false)
+        .unwrap();
+    assert_eq!(since, 0, "the archive copy counted for the frequency cap");
+    let out = again.deliver(&comm, &Audience::default()).unwrap();
+    assert!(
+        matches!(
+            out,
+            Outcome::Delivered {
+                channel: Channel::Email,
+                possibly_duplicated: true,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
+    assert_eq!((email.sent().len(), archive.sent().len()), (2, 1));
+    let stored = again.ledger().status(&copy).unwrap().unwrap();
+    assert_eq!((stored.state, stored.attempts), (State::Delivered, 1));
+    Snapshot::of(again.ledger(), &[&comm])
 }
 
 #[test]
 fn a_channel_without_contact_data_is_reported_and_skipped() {
+    no_contact_data(&Store::sqlite("contact"));
+}
+
+pub(crate) fn no_contact_data(store: &Store) -> Snapshot {
     let d = design("welcome");
     let (mut record, _) = samples(&d).remove(0);
     record["customer"]["email"] = serde_json::Value::Null;
@@ -391,7 +640,7 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
         comm.problems,
         [(Channel::Email, "the record has no email address".to_owned())]
     );
-    let dispatcher = Dispatcher::builder(Ledger::in_memory().unwrap())
+    let dispatcher = Dispatcher::builder(store.open("ledger"))
         .transport(Channel::Email, StubTransport::new_ok())
         .transport(Channel::Sms, StubTransport::new_ok())
         .build()
@@ -406,6 +655,7 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
         panic!("{out:?}")
     };
     assert_eq!(failed_before[0].reason, "the record has no email address");
+    Snapshot::of(dispatcher.ledger(), &[&comm])
 }
 
 #[test]

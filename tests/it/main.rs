@@ -17,6 +17,7 @@ mod deliver_support;
 mod design_errors;
 mod golden;
 mod hostile;
+mod ledger_postgres;
 mod pdf;
 mod personalize;
 mod pg_support;

@@ -2,6 +2,11 @@
 //! workers on several machines. A message's line is locked (`FOR UPDATE`)
 //! while its attempt is recorded, so two workers never both begin the same
 //! message unseen.
+//!
+//! PostgreSQL's `text` cannot hold NUL, which SQLite's can: every string
+//! bound here goes through [`text`] (NUL as U+FFFD), so no value that SQLite
+//! records (a design name, a run key, a backend's name) is a ledger error
+//! here, and a lookup finds what was written with the same value.
 
 mod migrate;
 mod pool;
@@ -11,7 +16,9 @@ use std::time::SystemTime;
 use postgres::Transaction;
 
 pub(crate) use self::pool::{Conn, Pool};
-use super::{Attempt, Begin, Delivered, DeliveryStatus, Finished, State, Store, Summary, now_ms};
+use super::{
+    Attempt, Begin, Delivered, DeliveryStatus, Finished, State, Store, Summary, now_ms, text,
+};
 use crate::message::Message;
 use crate::model::{DeliveryError, Receipt};
 
@@ -50,18 +57,18 @@ fn insert_message(
     let n = tx.execute(
         st,
         &[
-            &m.key,
-            &m.communication,
-            &m.record,
-            &m.design,
-            &m.version,
-            &m.run,
+            &text(&m.key),
+            &text(&m.communication),
+            &text(&m.record),
+            &text(&m.design),
+            &text(&m.version),
+            &text(&m.run),
             &m.channel.name(),
-            &m.message_id,
+            &text(&m.message_id),
             &m.marketing,
             &state.as_str(),
             &attempts,
-            &reason,
+            &reason.map(text),
             &ms,
             &hash,
         ],
@@ -88,13 +95,15 @@ fn try_begin(
         "INSERT INTO vellum_attempts (key, at_ms, backend, outcome)
          VALUES ($1, $2, $3, 'in_flight') RETURNING id",
     )?;
+    let key = text(&message.key);
+    let backend = text(backend);
     let mut tx = c.client.transaction()?;
-    let state: Option<String> = tx.query_opt(&select, &[&message.key])?.map(|r| r.get(0));
+    let state: Option<String> = tx.query_opt(&select, &[&key])?.map(|r| r.get(0));
     let resent = match state.as_deref() {
         Some("delivered") => return Ok(Some(Begin::AlreadyDelivered)),
         Some(s) => {
             let resent = s == "in_flight";
-            tx.execute(&update, &[&message.key, &resent, &ms, &hash])?;
+            tx.execute(&update, &[&key, &resent, &ms, &hash])?;
             resent
         }
         None => {
@@ -113,9 +122,7 @@ fn try_begin(
             false
         }
     };
-    let id: i64 = tx
-        .query_one(&attempt, &[&message.key, &ms, &backend])?
-        .get(0);
+    let id: i64 = tx.query_one(&attempt, &[&key, &ms, &backend])?.get(0);
     tx.commit()?;
     Ok(Some(Begin::Send {
         attempt: id,
@@ -162,7 +169,10 @@ impl Store for Postgres {
             )?;
             let mut tx = c.client.transaction()?;
             tx.execute(&a, &[&attempt, &f.outcome, &f.receipt, &f.reason])?;
-            tx.execute(&m, &[&key, &f.state.as_str(), &f.receipt, &f.reason, &ms])?;
+            tx.execute(
+                &m,
+                &[&text(key), &f.state.as_str(), &f.receipt, &f.reason, &ms],
+            )?;
             tx.commit()
         })
     }
@@ -190,10 +200,11 @@ impl Store for Postgres {
             if let Some(m) = message {
                 let state = State::of_skip(outcome);
                 if !insert_message(&mut tx, &insert, m, state, 0, Some(reason), ms, None)? {
-                    tx.execute(&update, &[&m.key, &state.as_str(), &reason, &ms])?;
+                    let (key, reason) = (text(&m.key), text(reason));
+                    tx.execute(&update, &[&key, &state.as_str(), &reason, &ms])?;
                 }
             }
-            tx.execute(&attempt, &[&key, &ms, &outcome, &reason])?;
+            tx.execute(&attempt, &[&text(key), &ms, &outcome, &text(reason)])?;
             tx.commit()
         })
     }
@@ -213,8 +224,9 @@ impl Store for Postgres {
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET
                  state = excluded.state, reason = excluded.reason, updated_ms = excluded.updated_ms",
             )?;
+            let (key, customer) = (text(key), text(customer));
             c.client
-                .execute(&st, &[&key, &customer, &state, &reason, &ms])
+                .execute(&st, &[&key, &customer, &state, &reason.map(text), &ms])
                 .map(drop)
         })
     }
@@ -231,7 +243,9 @@ impl Store for Postgres {
                 "INSERT INTO vellum_communications (key, customer, state, reason, updated_ms)
                  VALUES ($1, $2, 'delivered', NULL, $3) ON CONFLICT (key) DO NOTHING",
             )?;
-            c.client.execute(&st, &[&key, &customer, &ms]).map(drop)
+            c.client
+                .execute(&st, &[&text(key), &text(customer), &ms])
+                .map(drop)
         })
     }
 
@@ -241,7 +255,7 @@ impl Store for Postgres {
                 "SELECT channel, updated_ms FROM vellum_messages WHERE communication = $1
                  AND state = 'delivered' AND key NOT LIKE '%/archive' LIMIT 1",
             )?;
-            c.client.query_opt(&st, &[&communication])
+            c.client.query_opt(&st, &[&text(communication)])
         })?;
         Ok(row.and_then(|r| Delivered::parse(r.get(0), r.get(1))))
     }
@@ -260,6 +274,7 @@ impl Store for Postgres {
                  AND state = 'delivered' AND updated_ms >= $2 AND communication <> $3
                  AND key NOT LIKE '%/archive' AND (marketing OR NOT $4)",
             )?;
+            let (customer, except) = (text(customer), text(except));
             Ok(c.client
                 .query_one(&st, &[&customer, &since, &except, &marketing_only])?
                 .get(0))
@@ -273,7 +288,7 @@ impl Store for Postgres {
                 "SELECT state, attempts, possibly_duplicated, receipt, content_hash
                  FROM vellum_messages WHERE key = $1",
             )?;
-            c.client.query_opt(&st, &[&key])
+            c.client.query_opt(&st, &[&text(key)])
         })?;
         Ok(row.map(|r| DeliveryStatus {
             state: State::parse(r.get(0)),
@@ -290,7 +305,7 @@ impl Store for Postgres {
                 "SELECT key, at_ms, backend, outcome, receipt, reason FROM vellum_attempts
                  WHERE key = $1 ORDER BY id",
             )?;
-            c.client.query(&st, &[&key])
+            c.client.query(&st, &[&text(key)])
         })?;
         Ok(rows
             .iter()
