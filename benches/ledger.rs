@@ -4,10 +4,13 @@
 //! per message) and the dispatcher around it. Durable (synchronous=FULL,
 //! the default: every commit survives a power cut) and not (WAL with
 //! synchronous=NORMAL: survives a killed process). Prints the median and
-//! range of 5 runs in microseconds per message.
+//! range of 5 runs in microseconds per message. With `VELLUM_BENCH_PG_URL`
+//! set (a database it may fill, e.g. the one `benches/shared.sh` starts),
+//! the PostgreSQL ledger too, over loopback.
 //!
 //! ```sh
 //! cargo bench --bench ledger
+//! VELLUM_BENCH_PG_URL=postgres://user:pw@127.0.0.1:5432/bench cargo bench --bench ledger
 //! ```
 
 use std::sync::Arc;
@@ -47,31 +50,51 @@ fn main() {
             .collect()
     };
     println!("{N} messages per run, through the dispatcher to a backend that does nothing");
-    for durable in [true, false] {
-        let mut us = Vec::new();
-        for rep in 0..5 {
-            let path = dir.join(format!("ledger-{durable}-{rep}.sqlite"));
-            let mut options = LedgerOptions::default();
-            options.durable = durable;
-            let ledger = Ledger::open_with(&path, &options).unwrap();
-            let dispatcher = Dispatcher::builder(ledger)
-                .transport(Channel::Sms, Arc::new(StubTransport::new_ok()))
-                .build()
+    let time = |ledger: Ledger, run: &str| -> f64 {
+        let dispatcher = Dispatcher::builder(ledger)
+            .transport(Channel::Sms, Arc::new(StubTransport::new_ok()))
+            .build()
+            .unwrap();
+        let work = jobs(run);
+        let start = Instant::now();
+        for job in &work {
+            dispatcher
+                .deliver(&job.communication, &job.audience)
                 .unwrap();
-            let work = jobs(&format!("rep-{rep}"));
-            let start = Instant::now();
-            for job in &work {
-                dispatcher
-                    .deliver(&job.communication, &job.audience)
-                    .unwrap();
-            }
-            us.push(start.elapsed().as_secs_f64() * 1e6 / N as f64);
         }
-        us.sort_by(f64::total_cmp);
-        println!(
-            "ledger durable={durable}: median {:.0} us per message (range {:.0}-{:.0})",
-            us[2], us[0], us[4]
-        );
+        start.elapsed().as_secs_f64() * 1e6 / N as f64
+    };
+    for durable in [true, false] {
+        let us = (0..5)
+            .map(|rep| {
+                let path = dir.join(format!("ledger-{durable}-{rep}.sqlite"));
+                let mut options = LedgerOptions::default();
+                options.durable = durable;
+                time(
+                    Ledger::open_with(&path, &options).unwrap(),
+                    &format!("rep-{rep}"),
+                )
+            })
+            .collect();
+        print_median(&format!("SQLite ledger durable={durable}"), us);
+    }
+    match std::env::var("VELLUM_BENCH_PG_URL") {
+        Ok(url) => {
+            let stamp = std::process::id();
+            let us = (0..5)
+                .map(|rep| time(Ledger::connect(&url).unwrap(), &format!("pg-{stamp}-{rep}")))
+                .collect();
+            print_median("PostgreSQL ledger (loopback)", us);
+        }
+        Err(_) => println!("PostgreSQL ledger: set VELLUM_BENCH_PG_URL to measure it"),
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn print_median(what: &str, mut us: Vec<f64>) {
+    us.sort_by(f64::total_cmp);
+    println!(
+        "{what}: median {:.0} us per message (range {:.0}-{:.0})",
+        us[2], us[0], us[4]
+    );
 }

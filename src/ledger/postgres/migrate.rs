@@ -9,6 +9,11 @@ use postgres::Client;
 const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "ledger", include_str!("migrations/0001_ledger.sql")),
     (2, "shared runs", include_str!("migrations/0002_runs.sql")),
+    (
+        3,
+        "ledger functions",
+        include_str!("migrations/0003_ledger_functions.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations (any constant, the same in

@@ -76,58 +76,43 @@ fn insert_message(
     Ok(n == 1)
 }
 
-/// One try at [`Store::begin`]; `None` when a concurrent insert won the race.
-fn try_begin(
+/// [`Store::begin`] in one round trip (`vellum_begin`, migration 3).
+fn begin_in(
     c: &mut Conn,
-    message: &Message,
+    m: &Message,
     hash: &str,
     backend: &str,
     ms: i64,
-) -> Result<Option<Begin>, postgres::Error> {
-    let select = c.prepare("SELECT state FROM vellum_messages WHERE key = $1 FOR UPDATE")?;
-    let update = c.prepare(
-        "UPDATE vellum_messages SET state = 'in_flight', attempts = attempts + 1,
-         possibly_duplicated = possibly_duplicated OR $2, updated_ms = $3, content_hash = $4
-         WHERE key = $1",
+) -> Result<Begin, postgres::Error> {
+    let st = c.prepare(
+        "SELECT delivered, attempt, resent FROM vellum_begin($1, $2, $3, $4, $5, $6, $7, $8, $9,
+         $10, $11, $12)",
     )?;
-    let insert = c.prepare(INSERT_MESSAGE)?;
-    let attempt = c.prepare(
-        "INSERT INTO vellum_attempts (key, at_ms, backend, outcome)
-         VALUES ($1, $2, $3, 'in_flight') RETURNING id",
+    let row = c.client.query_one(
+        &st,
+        &[
+            &text(&m.key),
+            &text(&m.communication),
+            &text(&m.record),
+            &text(&m.design),
+            &text(&m.version),
+            &text(&m.run),
+            &m.channel.name(),
+            &text(&m.message_id),
+            &m.marketing,
+            &text(backend),
+            &ms,
+            &hash,
+        ],
     )?;
-    let key = text(&message.key);
-    let backend = text(backend);
-    let mut tx = c.client.transaction()?;
-    let state: Option<String> = tx.query_opt(&select, &[&key])?.map(|r| r.get(0));
-    let resent = match state.as_deref() {
-        Some("delivered") => return Ok(Some(Begin::AlreadyDelivered)),
-        Some(s) => {
-            let resent = s == "in_flight";
-            tx.execute(&update, &[&key, &resent, &ms, &hash])?;
-            resent
+    Ok(if row.get(0) {
+        Begin::AlreadyDelivered
+    } else {
+        Begin::Send {
+            attempt: row.get(1),
+            resent: row.get(2),
         }
-        None => {
-            if !insert_message(
-                &mut tx,
-                &insert,
-                message,
-                State::InFlight,
-                1,
-                None,
-                ms,
-                Some(hash),
-            )? {
-                return Ok(None);
-            }
-            false
-        }
-    };
-    let id: i64 = tx.query_one(&attempt, &[&key, &ms, &backend])?.get(0);
-    tx.commit()?;
-    Ok(Some(Begin::Send {
-        attempt: id,
-        resent,
-    }))
+    })
 }
 
 impl Store for Postgres {
@@ -139,14 +124,8 @@ impl Store for Postgres {
         now: SystemTime,
     ) -> Result<Begin, DeliveryError> {
         let ms = now_ms(now);
-        self.pool.with("ledger", |c| {
-            loop {
-                // A second try sees the line the other worker inserted.
-                if let Some(begin) = try_begin(c, message, hash, backend, ms)? {
-                    return Ok(begin);
-                }
-            }
-        })
+        self.pool
+            .with("ledger", |c| begin_in(c, message, hash, backend, ms))
     }
 
     fn finish(
@@ -160,20 +139,22 @@ impl Store for Postgres {
         let f = Finished::of(result, final_on_channel);
         let ms = now_ms(now);
         self.pool.with("ledger", |c| {
-            let a = c.prepare(
-                "UPDATE vellum_attempts SET outcome = $2, receipt = $3, reason = $4 WHERE id = $1",
-            )?;
-            let m = c.prepare(
-                "UPDATE vellum_messages SET state = $2, receipt = coalesce($3, receipt),
-                 reason = $4, updated_ms = $5 WHERE key = $1",
-            )?;
-            let mut tx = c.client.transaction()?;
-            tx.execute(&a, &[&attempt, &f.outcome, &f.receipt, &f.reason])?;
-            tx.execute(
-                &m,
-                &[&text(key), &f.state.as_str(), &f.receipt, &f.reason, &ms],
-            )?;
-            tx.commit()
+            // One round trip: `vellum_finish` (migration 3).
+            let st = c.prepare("SELECT vellum_finish($1, $2, $3, $4, $5, $6, $7)")?;
+            c.client
+                .execute(
+                    &st,
+                    &[
+                        &attempt,
+                        &text(key),
+                        &f.outcome,
+                        &f.state.as_str(),
+                        &f.receipt,
+                        &f.reason,
+                        &ms,
+                    ],
+                )
+                .map(drop)
         })
     }
 
