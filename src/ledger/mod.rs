@@ -331,7 +331,8 @@ impl Ledger {
     /// Connects to the ledger in the PostgreSQL database at `url`
     /// (`postgres://user:password@host:port/database`), applying vellum's
     /// migrations first. Several processes, on several machines, may share
-    /// it. Errors never show the password.
+    /// it. A URL without a password takes the `PGPASSWORD` environment
+    /// variable's, as libpq does. Errors never show the password.
     #[cfg(feature = "postgres")]
     pub fn connect(url: &str) -> Result<Ledger, DeliveryError> {
         Ok(Ledger {

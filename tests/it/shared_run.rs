@@ -485,6 +485,18 @@ fn status_and_run_say_what_is_wrong_without_the_password() {
             "not a number of seconds",
         ),
     ];
+    // The password from PGPASSWORD, kept out of the command line.
+    let bare = url.replace(&format!(":{}@", pg.password()), "@");
+    let o = vellum()
+        .args(["status", "nope", "--ledger", &bare])
+        .env("PGPASSWORD", pg.password())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no such run"),
+        "connects with PGPASSWORD: {err}"
+    );
     for (args, says) in cases {
         let o = vellum().args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);

@@ -25,7 +25,6 @@ pub fn run(
                 .to_owned(),
         );
     }
-    let url = &with_password(url);
     let mut shared = SharedOptions::default();
     shared.dry_run = a.dry_run;
     shared.worker = a.worker.clone();
@@ -209,8 +208,7 @@ pub fn status(args: &[String]) -> Result<bool, String> {
             "--ledger: status reads a shared run's PostgreSQL database (postgres://...), not {url:?}"
         ));
     }
-    let s: RunStatus =
-        vellum::batch::status(&with_password(&url), &run_key).map_err(|e| e.to_string())?;
+    let s: RunStatus = vellum::batch::status(&url, &run_key).map_err(|e| e.to_string())?;
     if json {
         println!(
             "{}",
@@ -220,35 +218,4 @@ pub fn status(args: &[String]) -> Result<bool, String> {
         print!("{s}");
     }
     Ok(true)
-}
-
-/// The URL with the password from `PGPASSWORD` when it has none: the
-/// password then never appears in the process list.
-fn with_password(url: &str) -> String {
-    let Ok(pw) = std::env::var("PGPASSWORD") else {
-        return url.to_owned();
-    };
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (auth, host) = match rest.split_once('@') {
-        Some((auth, host)) => (auth, host),
-        None => return url.to_owned(),
-    };
-    if auth.contains(':') {
-        return url.to_owned();
-    }
-    format!("{scheme}://{auth}:{}@{host}", percent(&pw))
-}
-
-/// Percent-encodes what a URL's password may not hold as is.
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

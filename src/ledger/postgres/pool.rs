@@ -2,7 +2,7 @@
 //! statements prepared once per connection, and a retry across a lost
 //! connection (a server restart, a failover), so a worker rides out a short
 //! outage instead of failing its records. URLs are shown without their
-//! password, everywhere.
+//! password, everywhere; a URL without one takes `PGPASSWORD`.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -64,6 +64,13 @@ impl Pool {
         config
             .application_name("vellum")
             .connect_timeout(Duration::from_secs(10));
+        // As libpq does: a URL without a password takes `PGPASSWORD`, so
+        // the password need not appear in a command line.
+        if config.get_password().is_none()
+            && let Ok(pw) = std::env::var("PGPASSWORD")
+        {
+            config.password(pw);
+        }
         let pool = Pool {
             shown: shown(&config),
             config,
