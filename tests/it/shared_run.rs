@@ -255,7 +255,11 @@ fn three_workers_one_killed_deliver_every_message_once_with_one_workers_totals()
     assert_eq!(s["claimed"], 0);
     assert_eq!(s["records_done"], n as u64);
     assert_eq!(s["failed"], run.failed as u64);
-    assert_eq!(s["workers"].as_array().unwrap().len(), 3);
+    let workers = s["workers"].as_array().unwrap();
+    assert_eq!(workers.len(), 3);
+    // The killed worker is shown as stopped, the others as having left.
+    let w2 = workers.iter().find(|w| w["worker"] == "w2").unwrap();
+    assert_eq!((&w2["stopped"], &w2["left"]), (&true.into(), &false.into()));
     assert!(s["finished_by"].is_string());
     no_password_in(pg, &dir, &names);
 }

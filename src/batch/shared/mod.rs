@@ -113,7 +113,6 @@ impl SharedRun {
         let run = match registry::find(&pool, run_key).map_err(err)? {
             Some(run) => run,
             None => {
-                let spans = split::split(&input, options.chunk_records)?;
                 let reg = Registration {
                     run_key,
                     design: design.id(),
@@ -124,13 +123,14 @@ impl SharedRun {
                     dry_run: options.dry_run,
                     chunk_records: options.chunk_records,
                 };
-                registry::register(&pool, &reg, &spans).map_err(err)?
+                let mut spans = || split::split(&input, options.chunk_records);
+                registry::register(&pool, &reg, &mut spans).map_err(err)??
             }
         };
         fits(&run, design, (&name, bytes), options.dry_run).map_err(|m| shared(run_key, m))?;
         let worker = options.worker.clone().unwrap_or_else(default_worker);
         if run.finished.is_none() {
-            registry::enlist(&pool, run_key, &worker, &host()).map_err(err)?;
+            registry::enlist(&pool, run_key, &worker, &host(), options.lease).map_err(err)?;
         }
         Ok(SharedRun {
             pool,

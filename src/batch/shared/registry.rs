@@ -100,19 +100,15 @@ pub(super) fn find(pool: &Pool, run_key: &str) -> Result<Option<RunRow>, Deliver
     })
 }
 
-/// Registers the run with its chunks, unless another worker did first
-/// (under an advisory lock on the run key); returns the run as registered.
+/// Registers the run with its chunks, unless another worker did first;
+/// returns the run as registered. The input is split (`spans`) under an
+/// advisory lock on the run key, so workers that start together wait for
+/// the first one's split instead of each reading the whole input.
 pub(super) fn register(
     pool: &Pool,
     reg: &Registration<'_>,
-    spans: &[Span],
-) -> Result<RunRow, DeliveryError> {
-    let records: i64 = spans.iter().map(|s| s.records as i64).sum();
-    let idx: Vec<i32> = (0..spans.len() as i32).collect();
-    let first: Vec<i64> = spans.iter().map(|s| s.first as i64).collect();
-    let count: Vec<i32> = spans.iter().map(|s| s.records as i32).collect();
-    let offset: Vec<Option<i64>> = spans.iter().map(|s| s.start.map(|s| s.0 as i64)).collect();
-    let line: Vec<Option<i64>> = spans.iter().map(|s| s.start.map(|s| s.1 as i64)).collect();
+    spans: &mut dyn FnMut() -> crate::error::Result<Vec<Span>>,
+) -> Result<crate::error::Result<RunRow>, DeliveryError> {
     pool.with("shared run", |c| {
         let mut tx = c.client.transaction()?;
         tx.execute(
@@ -120,33 +116,52 @@ pub(super) fn register(
             &[&reg.run_key],
         )?;
         if let Some(row) = tx.query_opt(SELECT_RUN, &[&reg.run_key])? {
-            return Ok(run_row(&row));
+            return Ok(Ok(run_row(&row)));
         }
-        tx.execute(
-            "INSERT INTO vellum_runs (run_key, design, version, design_hash, input, input_bytes,
-             records, chunk_records, chunks, dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &[
-                &reg.run_key,
-                &reg.design,
-                &reg.version,
-                &reg.design_hash,
-                &reg.input,
-                &(reg.input_bytes as i64),
-                &records,
-                &(reg.chunk_records as i32),
-                &(spans.len() as i32),
-                &reg.dry_run,
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO vellum_chunks (run_key, idx, first_record, records, byte_offset, first_line)
-             SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bigint[], $6::bigint[])",
-            &[&reg.run_key, &idx, &first, &count, &offset, &line],
-        )?;
+        let spans = match spans() {
+            Ok(spans) => spans,
+            Err(e) => return Ok(Err(e)),
+        };
+        insert_run(&mut tx, reg, &spans)?;
         let row = tx.query_one(SELECT_RUN, &[&reg.run_key])?;
         tx.commit()?;
-        Ok(run_row(&row))
+        Ok(Ok(run_row(&row)))
     })
+}
+
+fn insert_run(
+    tx: &mut postgres::Transaction<'_>,
+    reg: &Registration<'_>,
+    spans: &[Span],
+) -> Result<(), postgres::Error> {
+    let records: i64 = spans.iter().map(|s| s.records as i64).sum();
+    let idx: Vec<i32> = (0..spans.len() as i32).collect();
+    let first: Vec<i64> = spans.iter().map(|s| s.first as i64).collect();
+    let count: Vec<i32> = spans.iter().map(|s| s.records as i32).collect();
+    let offset: Vec<Option<i64>> = spans.iter().map(|s| s.start.map(|s| s.0 as i64)).collect();
+    let line: Vec<Option<i64>> = spans.iter().map(|s| s.start.map(|s| s.1 as i64)).collect();
+    tx.execute(
+        "INSERT INTO vellum_runs (run_key, design, version, design_hash, input, input_bytes,
+         records, chunk_records, chunks, dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &reg.run_key,
+            &reg.design,
+            &reg.version,
+            &reg.design_hash,
+            &reg.input,
+            &(reg.input_bytes as i64),
+            &records,
+            &(reg.chunk_records as i32),
+            &(spans.len() as i32),
+            &reg.dry_run,
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO vellum_chunks (run_key, idx, first_record, records, byte_offset, first_line)
+         SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bigint[], $6::bigint[])",
+        &[&reg.run_key, &idx, &first, &count, &offset, &line],
+    )?;
+    Ok(())
 }
 
 /// Records `worker` as taking part in the run.
@@ -155,12 +170,21 @@ pub(super) fn enlist(
     run_key: &str,
     worker: &str,
     host: &str,
+    lease: Duration,
 ) -> Result<(), DeliveryError> {
     pool.with("shared run", |c| {
         c.client.execute(
-            "INSERT INTO vellum_workers (run_key, worker, host, pid) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (run_key, worker) DO UPDATE SET last_seen = now(), left_at = NULL",
-            &[&run_key, &worker, &host, &(std::process::id() as i32)],
+            "INSERT INTO vellum_workers (run_key, worker, host, pid, lease_seconds)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (run_key, worker) DO UPDATE SET last_seen = now(), left_at = NULL,
+             host = excluded.host, pid = excluded.pid, lease_seconds = excluded.lease_seconds",
+            &[
+                &run_key,
+                &worker,
+                &host,
+                &(std::process::id() as i32),
+                &lease.as_secs_f64(),
+            ],
         )?;
         Ok(())
     })

@@ -64,6 +64,9 @@ pub struct WorkerStatus {
     pub silent_for: f64,
     /// It has left the run (nothing more to do).
     pub left: bool,
+    /// Not heard from for longer than its lease: stopped, or cut off from
+    /// the database; what it held is taken over by the others.
+    pub stopped: bool,
 }
 
 /// The status of run `run_key` in the database at `url`.
@@ -128,7 +131,8 @@ fn workers(
 ) -> std::result::Result<Vec<WorkerStatus>, postgres::Error> {
     let rows = c.client.query(
         "SELECT worker, host, chunks_done, records_done, busy_seconds,
-                extract(epoch FROM now() - last_seen)::float8, left_at IS NOT NULL
+                extract(epoch FROM now() - last_seen)::float8, left_at IS NOT NULL,
+                left_at IS NULL AND now() - last_seen > make_interval(secs => coalesce(lease_seconds, 30))
          FROM vellum_workers WHERE run_key = $1 ORDER BY joined_at, worker",
         &[&run_key],
     )?;
@@ -149,6 +153,7 @@ fn workers(
                 },
                 silent_for: r.get(5),
                 left: r.get(6),
+                stopped: r.get(7),
             }
         })
         .collect())
@@ -192,6 +197,11 @@ impl fmt::Display for RunStatus {
         for w in &self.workers {
             let state = if w.left {
                 "left".to_owned()
+            } else if w.stopped {
+                format!(
+                    "STOPPED? not heard from for {:.0} s, longer than its lease",
+                    w.silent_for
+                )
             } else {
                 format!("last heard {:.0} s ago", w.silent_for)
             };

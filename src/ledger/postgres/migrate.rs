@@ -14,6 +14,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "ledger functions",
         include_str!("migrations/0003_ledger_functions.sql"),
     ),
+    (
+        4,
+        "worker lease",
+        include_str!("migrations/0004_worker_lease.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations (any constant, the same in
