@@ -5,49 +5,40 @@
 //!
 //! Files are taken in name order with their paths relative to their folder
 //! (`design/body.md`, `brand/print/lib.typ`), so the hash does not depend
-//! on where the folders are. Left out: the design's `samples/` (preview
-//! data, never sent) and `approval.toml` (the approval itself).
+//! on where the folders are. Left out: `samples/` folders (preview data,
+//! never sent) and the design's `approval.toml` (the approval itself).
 
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::loader::Loader;
+use super::loader::{Loader, walk};
 use crate::model::digest::hex;
 
-/// Not part of the content, at the top of a design folder.
-const NOT_CONTENT: &[&str] = &["samples", "approval.toml"];
-
-/// The hash of the files under each `(folder, label)`.
-pub(crate) fn content_hash(loader: &dyn Loader, folders: &[(&Path, &str)]) -> String {
+/// The hash of the files under each `(folder, label)`, walked as the frame
+/// check walks them (hidden entries and `samples` left out, and a tree
+/// deeper or larger than a design folder refused: a brand set to `/`).
+pub(crate) fn content_hash(
+    loader: &dyn Loader,
+    folders: &[(&Path, &str)],
+) -> Result<String, String> {
     let mut h = Sha256::new();
     for (dir, label) in folders {
-        add_folder(loader, dir, label, true, &mut h);
-    }
-    hex(&h.finalize())
-}
-
-fn add_folder(loader: &dyn Loader, dir: &Path, shown: &str, top: bool, h: &mut Sha256) {
-    // A folder that cannot be listed adds nothing: loading the design has
-    // already reported any file it needed from it.
-    let Ok(entries) = loader.list(dir) else {
-        return;
-    };
-    for (name, is_dir) in entries {
-        if top && NOT_CONTENT.contains(&name.as_str()) || name.starts_with('.') {
-            continue;
-        }
-        let path = dir.join(&name);
-        let shown = format!("{shown}/{name}");
-        if is_dir {
-            add_folder(loader, &path, &shown, false, h);
-        } else if let Ok(bytes) = loader.read(&path) {
-            h.update(shown.as_bytes());
+        walk(loader, dir, &mut |path, rel| {
+            if rel == "approval.toml" {
+                return Ok(());
+            }
+            let bytes = loader
+                .read(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            h.update(format!("{label}/{rel}").as_bytes());
             h.update([0]);
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
-        }
+            Ok(())
+        })?;
     }
+    Ok(hex(&h.finalize()))
 }
 
 #[cfg(test)]

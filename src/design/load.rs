@@ -153,7 +153,20 @@ pub(super) fn load(
     if !body.slots.is_empty() {
         folders.push((offer_lib.dir.as_path(), "offers"));
     }
-    let content_hash = super::hash::content_hash(files, &folders);
+    // Only for a design that loaded: a refused brand folder (`/`) is not walked.
+    if !diags.is_empty() {
+        return None;
+    }
+    let content_hash = match super::hash::content_hash(files, &folders) {
+        Ok(h) => h,
+        Err(message) => {
+            diags.push(Diagnostic::new(
+                Place::new(&format!("{dshown}/design.toml"), 1, 1),
+                message,
+            ));
+            return None;
+        }
+    };
     Some(Design {
         manifest,
         content_hash,

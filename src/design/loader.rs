@@ -149,11 +149,9 @@ impl Loader for MemoryLoader {
 }
 
 /// How deep [`walk`] goes into a design's or brand's folders.
-#[cfg(feature = "frame-check")]
 const MAX_DEPTH: usize = 8;
 /// How many files [`walk`] visits before it gives up: a design or brand
 /// folder holds dozens, not thousands.
-#[cfg(feature = "frame-check")]
 const MAX_FILES: usize = 10_000;
 
 /// Visits every file under `dir` through `loader`, with its path and its
@@ -161,7 +159,6 @@ const MAX_FILES: usize = 10_000;
 /// `samples` (the sample customers are not a frame's business). Fails when
 /// a folder cannot be listed or the tree is deeper or larger than a design
 /// folder can be (a brand set to `/`).
-#[cfg(feature = "frame-check")]
 pub(crate) fn walk(
     loader: &dyn Loader,
     dir: &Path,
