@@ -51,6 +51,7 @@ fn worker(url: &str, dir: &Path, input: &Path, name: &str, smtp: Option<u16>) ->
         .arg("--deliver")
         .arg(format!("dir:{}", dir.join("out").display()))
         .args(["--ledger", url, "--run-key", "2026-12", "--workers", "1"])
+        .args(["--today", "2026-12-01"])
         .args([
             "--chunk-records",
             "50",
@@ -110,7 +111,15 @@ fn reference(input: &Path, dir: &Path) -> RunReport {
         .arg(input)
         .arg("--deliver")
         .arg(format!("dir:{}", out.display()))
-        .args(["--run-key", "2026-12", "--workers", "2", "--report"])
+        .args([
+            "--run-key",
+            "2026-12",
+            "--workers",
+            "2",
+            "--today",
+            "2026-12-01",
+        ])
+        .arg("--report")
         .arg(dir.join("reference.json"))
         .output()
         .unwrap();
@@ -316,6 +325,34 @@ fn a_worker_rides_out_a_database_restart_and_loses_nothing() {
     ids.dedup();
     assert_eq!(ids.len(), run.delivered[&Channel::Email], "{run}");
     no_password_in(&pg, &dir, &["solo"]);
+    // What the PostgreSQL ledger recorded checks out against a re-render.
+    let o = vellum()
+        .args(["verify", "templates/bill", "--data"])
+        .arg(&input)
+        .args([
+            "--ledger",
+            &url,
+            "--run-key",
+            "2026-12",
+            "--today",
+            "2026-12-01",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains(&format!(
+            "all {} delivered messages match",
+            run.delivered_total()
+        )),
+        "{out}"
+    );
 }
 
 /// A copy of the shipped templates, to change one design file.

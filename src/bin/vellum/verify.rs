@@ -69,8 +69,9 @@ fn parse(args: &[String]) -> Result<VerifyArgs, String> {
 /// `vellum verify`: true when every delivered message matches.
 pub(crate) fn main(args: &[String]) -> Result<bool, String> {
     let a = parse(args)?;
-    // Opening creates a missing ledger: that would verify nothing.
-    if !a.ledger.is_file() {
+    // Opening creates a missing SQLite ledger: that would verify nothing.
+    let sqlite = !a.ledger.to_str().is_some_and(super::is_postgres);
+    if sqlite && !a.ledger.is_file() {
         return Err(format!("--ledger {}: no such file", a.ledger.display()));
     }
     let design = Design::load(&a.design).map_err(|e| e.to_string())?;
