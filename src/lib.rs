@@ -96,7 +96,8 @@ pub mod render;
 pub use self::compose::{compose, compose_for};
 pub use self::design::shell::{Brand, Colors};
 pub use self::design::{
-    Approval, Design, FieldType, FileLoader, Kind, Loader, Manifest, MemoryLoader,
+    Approval, ApprovalRecord, ApprovalState, Change, ChangedFile, Design, FieldType, FileLoader,
+    Kind, Loader, Manifest, MemoryLoader, approve,
 };
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::locale::SUPPORTED_LOCALES;

@@ -3,42 +3,57 @@
 //! it has offer slots), so a shared run can refuse a worker whose copy of
 //! the design differs, and an approval can name exactly what it approved.
 //!
-//! Files are taken in name order with their paths relative to their folder
+//! Each file is hashed with its path relative to its folder
 //! (`design/body.md`, `brand/print/lib.typ`), so the hash does not depend
-//! on where the folders are. Left out: `samples/` folders (preview data,
+//! on where the folders are, and an approval can say which files changed. Left out: `samples/` folders (preview data,
 //! never sent) and the design's `approval.toml` (the approval itself).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::loader::{Loader, walk};
-use crate::model::digest::hex;
+use crate::model::digest::{hex, sha256_hex};
 
-/// The hash of the files under each `(folder, label)`, walked as the frame
-/// check walks them (hidden entries and `samples` left out, and a tree
-/// deeper or larger than a design folder refused: a brand set to `/`).
-pub(crate) fn content_hash(
-    loader: &dyn Loader,
-    folders: &[(&Path, &str)],
-) -> Result<String, String> {
-    let mut h = Sha256::new();
+/// A design's content: each file's hash by its labelled path
+/// (`design/body.md`), and one hash over them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Content {
+    /// SHA-256 over every `path NUL file-hash` line, in path order.
+    pub hash: String,
+    /// Each file's SHA-256.
+    pub files: BTreeMap<String, String>,
+}
+
+/// The content of the files under each `(folder, label)`, walked as the
+/// frame check walks them (hidden entries and `samples` left out, and a
+/// tree deeper or larger than a design folder refused: a brand set to `/`).
+pub(crate) fn content(loader: &dyn Loader, folders: &[(&Path, &str)]) -> Result<Content, String> {
+    let mut files = BTreeMap::new();
     for (dir, label) in folders {
         walk(loader, dir, &mut |path, rel| {
-            if rel == "approval.toml" {
+            if *label == "design" && rel == super::approval::FILE {
                 return Ok(());
             }
             let bytes = loader
                 .read(path)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            h.update(format!("{label}/{rel}").as_bytes());
-            h.update([0]);
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(&bytes);
+            files.insert(format!("{label}/{rel}"), sha256_hex(&bytes));
             Ok(())
         })?;
     }
-    Ok(hex(&h.finalize()))
+    let mut h = Sha256::new();
+    for (path, hash) in &files {
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update(hash.as_bytes());
+        h.update([b'\n']);
+    }
+    Ok(Content {
+        hash: hex(&h.finalize()),
+        files,
+    })
 }
 
 #[cfg(test)]

@@ -157,8 +157,8 @@ pub(super) fn load(
     if !diags.is_empty() {
         return None;
     }
-    let content_hash = match super::hash::content_hash(files, &folders) {
-        Ok(h) => h,
+    let content = match super::hash::content(files, &folders) {
+        Ok(c) => c,
         Err(message) => {
             diags.push(Diagnostic::new(
                 Place::new(&format!("{dshown}/design.toml"), 1, 1),
@@ -169,7 +169,8 @@ pub(super) fn load(
     };
     Some(Design {
         manifest,
-        content_hash,
+        approval: super::approval::read(files, dir, dshown, &content, diags)?,
+        content,
         dir: dir.to_owned(),
         brand_dir: brand.dir,
         body: body.blocks,

@@ -6,6 +6,7 @@
 pub(crate) mod body;
 pub(crate) mod fields;
 #[cfg(feature = "frame-check")]
+mod approval;
 mod frame;
 mod hash;
 mod load;
@@ -27,6 +28,7 @@ use self::fields::Fields;
 pub use self::fields::{FieldType, Kind};
 #[cfg(feature = "print")]
 pub(crate) use self::loader::walk;
+pub use self::approval::{ApprovalRecord, ApprovalState, Change, ChangedFile, approve};
 pub use self::loader::{FileLoader, Loader, MemoryLoader};
 use self::messages::Localized;
 use self::shell::{Brand, Shell};
@@ -203,8 +205,10 @@ pub struct Design {
     /// Where the design's files came from (the print engine reads the
     /// frame's files through it too).
     pub(crate) loader: Arc<dyn Loader>,
-    /// SHA-256 of the design's, brand's (and offer library's) files.
-    pub(crate) content_hash: String,
+    /// The design's, brand's (and offer library's) files, hashed.
+    pub(crate) content: hash::Content,
+    /// Its approval, against that content.
+    pub(crate) approval: ApprovalState,
 }
 
 fn shown(p: &Path) -> String {
@@ -271,7 +275,20 @@ impl Design {
     /// send the same communications; a shared run refuses workers whose
     /// hash differs from the run's.
     pub fn content_hash(&self) -> &str {
-        &self.content_hash
+        &self.content.hash
+    }
+
+    /// Each content file's SHA-256, by its path under its folder's label
+    /// (`design/body.md`, `brand/email/shell.html`, `offers/offers.toml`).
+    pub fn content_files(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.content.files
+    }
+
+    /// Whether the design is approved as it is now: approved (its
+    /// `approval.toml` names this very content), changed since its
+    /// approval (and which files), or a draft (never approved).
+    pub fn approval(&self) -> &ApprovalState {
+        &self.approval
     }
 
     /// The design folder.

@@ -19,6 +19,25 @@ impl Date {
         civil_from_days((secs / 86_400) as i64)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ`: a moment in UTC, as records of who did what
+    /// and when show it.
+    pub(crate) fn utc_timestamp(t: std::time::SystemTime) -> String {
+        let secs = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let d = civil_from_days((secs / 86_400) as i64);
+        let s = secs % 86_400;
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year,
+            d.month,
+            d.day,
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
+
     /// Parses `YYYY-MM-DD` and checks the day exists.
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();

@@ -1,6 +1,7 @@
 //! vellum's integration tests, one binary: each module a concept, sharing
 //! the fixture helpers in `common` and `deliver_support`.
 
+mod approval;
 mod batch;
 mod batch_crash;
 mod batch_csv;

@@ -9,6 +9,7 @@
 //!            [--errors <file>] [--only-failed <file>] [--report <file>]
 //!            [--today YYYY-MM-DD] [--allow-draft]
 //! vellum status <run-key> --ledger postgres://user@host/db [--json]
+//! vellum approve <design> --by NAME     record the design's files as approved
 //! vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
 //! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
@@ -63,6 +64,7 @@ const USAGE: &str = "usage:
   vellum generate <count> --out <file.jsonl> [--seed S] [--samples <dir>]
   vellum cycle [--customers N] [--out <dir>]
   vellum status <run-key> --ledger postgres://user@host/db [--json]
+  vellum approve <design> --by NAME
   vellum verify <design> --data <file|dir> --ledger <file> --run-key K
                 [--today YYYY-MM-DD] [--workers N] [--report <file>]";
 
@@ -124,6 +126,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]).map(|()| true),
         Some("cycle") => cycle(&args[1..]),
         Some("verify") => verify::main(&args[1..]),
+        Some("approve") => approve(&args[1..]),
         #[cfg(feature = "postgres")]
         Some("status") => shared::status(&args[1..]),
         Some("-h" | "--help") => {
@@ -275,18 +278,69 @@ fn run(a: &RunArgs) -> Result<bool, String> {
     finish(&report, a.report.as_deref())
 }
 
-/// The design, refused unless approved (or `--allow-draft`).
+/// The design, refused unless approved as it is now (or `--allow-draft`):
+/// its status says approved, and its `approval.toml` names these files.
 fn approved_design(a: &RunArgs) -> Result<Design, String> {
     let design = Design::load(&a.design).map_err(|e| e.to_string())?;
+    if a.allow_draft {
+        return Ok(design);
+    }
     let status = design.manifest().status;
-    if status != Approval::Approved && !a.allow_draft {
+    if status != Approval::Approved {
         return Err(format!(
             "design `{}` is {:?}, not approved: production runs use approved designs (--allow-draft to run it anyway)",
             design.id(),
             status
         ));
     }
+    let approval = design.approval();
+    if !approval.is_approved() && a.dry_run {
+        // A dry run sends nothing: a draft may be tried.
+        eprintln!(
+            "note: design `{}` is {approval}; a dry run only",
+            design.id()
+        );
+    } else if !approval.is_approved() {
+        return Err(format!(
+            "design `{}` is {approval}: production runs send only what was approved \
+             (vellum approve {} --by NAME once it is reviewed, or --allow-draft to run it anyway)",
+            design.id(),
+            a.design.display()
+        ));
+    }
     Ok(design)
+}
+
+/// `vellum approve <design> --by NAME`: records who approved the design's
+/// files as they are now.
+fn approve(args: &[String]) -> Result<bool, String> {
+    let (mut dir, mut by) = (None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--by" => by = Some(value(&mut it, arg)?.to_owned()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
+            s if dir.is_none() => dir = Some(PathBuf::from(s)),
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    let (Some(dir), Some(by)) = (dir, by) else {
+        return Err(format!("approve needs a design and --by NAME\n{USAGE}"));
+    };
+    let design = Design::load(&dir).map_err(|e| e.to_string())?;
+    let before = design.approval().clone();
+    let record =
+        vellum::approve(&design, &by, std::time::SystemTime::now()).map_err(|e| e.to_string())?;
+    println!(
+        "approved {} {} as it is now ({} files, content {}) by {} at {}; it was {before}",
+        design.id(),
+        design.manifest().version,
+        design.content_files().len(),
+        &record.content_hash[..12],
+        record.by,
+        record.at
+    );
+    Ok(true)
 }
 
 fn pipeline<'d>(design: &'d Design, a: &RunArgs) -> Result<Pipeline<'d>, String> {
