@@ -3,10 +3,10 @@
 //! [`Design::load`] reads a design folder (see `templates/README.md`), checks
 //! everything at once and reports every problem with its place.
 
-pub(crate) mod body;
-pub(crate) mod fields;
 #[cfg(feature = "frame-check")]
 mod approval;
+pub(crate) mod body;
+pub(crate) mod fields;
 mod frame;
 mod hash;
 mod load;
@@ -23,12 +23,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use self::approval::{ApprovalRecord, ApprovalState, Change, ChangedFile, approve};
 use self::body::Block;
 use self::fields::Fields;
 pub use self::fields::{FieldType, Kind};
 #[cfg(feature = "print")]
 pub(crate) use self::loader::walk;
-pub use self::approval::{ApprovalRecord, ApprovalState, Change, ChangedFile, approve};
 pub use self::loader::{FileLoader, Loader, MemoryLoader};
 use self::messages::Localized;
 use self::shell::{Brand, Shell};
