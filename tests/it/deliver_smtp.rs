@@ -517,7 +517,7 @@ fn dkim_signatures_verify_at_the_receiver_and_cover_list_unsubscribe() {
 /// A private CA and a server certificate for `localhost`, made with openssl.
 /// Returns (CA PEM, server cert file, server key file).
 #[cfg(feature = "tls")]
-fn test_pki(dir: &Path) -> (Vec<u8>, String, String) {
+pub(crate) fn test_pki(dir: &Path) -> (Vec<u8>, String, String) {
     let run = |args: &[&str]| openssl(dir, args);
     let ec = [
         "-newkey",

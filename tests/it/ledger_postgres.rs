@@ -385,3 +385,40 @@ fn the_pool_rides_out_a_server_restart() {
     let fresh = Ledger::connect(&url).unwrap();
     assert_eq!(fresh.summary().unwrap(), summary);
 }
+
+/// TLS to the server: with `sslmode=require` and the server's CA in
+/// `PGSSLROOTCERT` the connection is encrypted (require never falls back
+/// to plain text); without that CA the certificate is refused, and under
+/// the default `prefer` a server that offers TLS is verified too.
+#[test]
+fn tls_to_postgres_verifies_the_server_certificate() {
+    let pg = PgServer::launch();
+    let dir = crate::deliver_support::temp_dir("pg-tls");
+    let (ca, cert, key) = crate::deliver_smtp::test_pki(&dir);
+    std::fs::write(dir.join("ca.pem"), ca).unwrap();
+    pg.enable_ssl(std::path::Path::new(&cert), std::path::Path::new(&key));
+    let url = pg.create_database("tls").replace("127.0.0.1", "localhost");
+    let status = |url: &str, ca: Option<&std::path::Path>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vellum"));
+        c.args(["status", "nope", "--ledger", url])
+            .env_remove("PGSSLROOTCERT");
+        if let Some(ca) = ca {
+            c.env("PGSSLROOTCERT", ca);
+        }
+        let o = c.output().unwrap();
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let required = format!("{url}?sslmode=require");
+    let err = status(&required, Some(&dir.join("ca.pem")));
+    assert!(err.contains("no such run"), "connected over TLS: {err}");
+    let err = status(&required, None);
+    assert!(
+        err.contains("cannot connect") && err.contains("certificate"),
+        "{err}"
+    );
+    assert!(!err.contains(pg.password()), "{err}");
+    let err = status(&url, None);
+    assert!(err.contains("certificate"), "prefer verifies too: {err}");
+    let err = status(&format!("{url}?sslmode=disable"), None);
+    assert!(err.contains("no such run"), "plain when asked: {err}");
+}

@@ -156,6 +156,34 @@ impl PgServer {
         self.wait_ready();
     }
 
+    /// Turns TLS on with `cert` and `key` (PEM files), and restarts. The
+    /// server then offers TLS to every connection (and plain still works).
+    pub fn enable_ssl(&self, cert: &Path, key: &Path) {
+        let data = self.dir.join("data");
+        fs::copy(cert, data.join("server.crt")).expect("copy the server certificate");
+        fs::copy(key, data.join("server.key")).expect("copy the server key");
+        let mut chmod = Command::new("chmod");
+        chmod.arg("600").arg(data.join("server.key"));
+        run(
+            chmod,
+            "chmod 600 server.key (the server refuses a key others can read)",
+        );
+        if self.as_postgres {
+            let mut chown = Command::new("chown");
+            chown
+                .arg("postgres:")
+                .arg(data.join("server.crt"))
+                .arg(data.join("server.key"));
+            run(chown, "chown postgres: server.crt server.key");
+        }
+        let mut conf = fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .expect("open postgresql.conf");
+        std::io::Write::write_all(&mut conf, b"\nssl = on\n").expect("write postgresql.conf");
+        self.restart();
+    }
+
     /// The last lines of the server's log.
     pub fn log_tail(&self) -> String {
         let log = self.dir.join("postgres.log");

@@ -10,7 +10,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls, Statement};
+use postgres::{Client, Config, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::migrate::{MigrateError, migrate};
 use crate::model::DeliveryError;
@@ -40,6 +41,7 @@ impl Conn {
 /// Connections to one database.
 pub(crate) struct Pool {
     config: Config,
+    tls: MakeRustlsConnect,
     shown: String,
     idle: Mutex<Vec<Conn>>,
     retry_for: Duration,
@@ -73,6 +75,7 @@ impl Pool {
         }
         let pool = Pool {
             shown: shown(&config),
+            tls: tls()?,
             config,
             idle: Mutex::new(Vec::new()),
             retry_for: RETRY_FOR,
@@ -103,7 +106,7 @@ impl Pool {
 
     fn open(&self) -> Result<Conn, postgres::Error> {
         Ok(Conn {
-            client: self.config.connect(NoTls)?,
+            client: self.config.connect(self.tls.clone())?,
             statements: HashMap::new(),
         })
     }
@@ -157,6 +160,39 @@ impl Pool {
             }
         }
     }
+}
+
+/// TLS as the URL's `sslmode` asks (`prefer`, the default, uses it when
+/// the server offers it; `require` insists; `disable` never). The server's
+/// certificate is always verified: against the CA certificates in the PEM
+/// file `PGSSLROOTCERT` names (a private CA, a self-signed server), else
+/// against the public web roots.
+fn tls() -> Result<MakeRustlsConnect, DeliveryError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match std::env::var_os("PGSSLROOTCERT") {
+        Some(file) => {
+            let bad = |e: &dyn std::fmt::Display| {
+                DeliveryError::permanent(format!(
+                    "PGSSLROOTCERT `{}`: {e}",
+                    std::path::Path::new(&file).display()
+                ))
+            };
+            let certs = CertificateDer::pem_file_iter(&file).map_err(|e| bad(&e))?;
+            for cert in certs {
+                roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DeliveryError::permanent(format!("TLS to PostgreSQL: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
 }
 
 /// Whether the error is the connection's, not the statement's: worth
