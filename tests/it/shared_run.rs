@@ -428,12 +428,51 @@ fn workers_that_do_not_fit_the_run_are_refused() {
         .arg(&input)
         .arg("--deliver")
         .arg(format!("dir:{}", dir.join("out").display()))
-        .args(["--ledger", &url, "--run-key", "2026-12"])
+        .args(["--ledger", &url, "--run-key", "2026-12", "--allow-draft"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("dry run"), "{err}");
+    // A CSV export read through another mapping is another input.
+    let csv_worker = |mapping: &Path| {
+        vellum()
+            .args([
+                "run",
+                "templates/bill",
+                "--data",
+                "examples/csv/bill-cycle.csv",
+            ])
+            .arg("--mapping")
+            .arg(mapping)
+            .args(["--dry-run", "--ledger", &url, "--run-key", "csv"])
+            .output()
+            .unwrap()
+    };
+    let o = csv_worker(Path::new("examples/csv/bill-mapping.toml"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("= rendered"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mapping = std::fs::read_to_string("examples/csv/bill-mapping.toml").unwrap();
+    let other = dir.join("other-mapping.toml");
+    std::fs::write(
+        &other,
+        format!(
+            "{mapping}
+# another mapping
+"
+        ),
+    )
+    .unwrap();
+    let o = csv_worker(&other);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("every worker must read the same input"),
+        "{err}"
+    );
     // A copy with samples added is the same design: it joins (and finds
     // the run finished).
     let copy2 = templates_copy(&dir.join("c2"));

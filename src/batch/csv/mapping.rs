@@ -84,6 +84,8 @@ use crate::{FieldType, Kind};
 /// ```
 #[derive(Debug, Clone)]
 pub struct CsvMapping {
+    /// SHA-256 of the mapping's text.
+    pub(super) digest: String,
     pub(super) key: Column,
     pub(super) delimiter: u8,
     pub(super) fields: Vec<Field>,
@@ -246,11 +248,19 @@ impl CsvMapping {
         };
         p.into_result()?;
         Ok(CsvMapping {
+            digest: crate::model::digest::sha256_hex(text.as_bytes()),
             key,
             delimiter,
             fields,
             lists,
         })
+    }
+
+    /// The hex SHA-256 of the mapping's text: two mappings with the same
+    /// digest make the same records from the same file (a shared run
+    /// compares it between workers).
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// The column that groups rows into records.

@@ -57,12 +57,16 @@ impl SharedInput {
     }
 
     /// What identifies the input between machines (whose paths may
-    /// differ): its file name and size in bytes.
+    /// differ): its file name (with its CSV mapping's digest) and size in
+    /// bytes.
     pub(super) fn identity(&self) -> Result<(String, u64)> {
-        let name = self.path.file_name().map_or_else(
+        let mut name = self.path.file_name().map_or_else(
             || self.path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
+        if let Some(m) = &self.mapping {
+            name.push_str(&format!(" (mapping {})", &m.digest()[..12]));
+        }
         Ok((name, size_of(&self.path)?))
     }
 }
