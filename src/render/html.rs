@@ -135,6 +135,35 @@ impl HtmlWriter<'_> {
         }
     }
 
+    /// Spans that must not wrap (`unbroken`): spaces become no-break spaces
+    /// and a word joiner follows each hyphen, slash and dash, instead of
+    /// `white-space:nowrap`, which Outlook ignores.
+    fn spans_unbroken(&mut self, spans: &[Span], unbroken: bool) {
+        if !unbroken {
+            return self.spans(spans);
+        }
+        let start = self.out.len();
+        self.spans(spans);
+        let tail = self.out.split_off(start);
+        // Only text between tags changes; attribute values stay as written.
+        let mut in_tag = false;
+        for ch in tail.chars() {
+            match ch {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ => {}
+            }
+            if !in_tag && ch == ' ' {
+                self.out.push('\u{a0}');
+                continue;
+            }
+            self.out.push(ch);
+            if !in_tag && matches!(ch, '-' | '/' | '\u{2013}' | '\u{2014}') {
+                self.out.push('\u{2060}');
+            }
+        }
+    }
+
     fn block(&mut self, b: &Block) {
         match b {
             Block::Heading { level, content } => self.heading(*level, content),
@@ -315,7 +344,7 @@ impl HtmlWriter<'_> {
         push_html(self.out, href);
         let _ = write!(
             self.out,
-            "\" style=\"display:inline-block;padding:14px 28px;font-size:16px;line-height:20px;font-weight:700;color:{};text-decoration:none;border-radius:6px;\">",
+            "\" style=\"display:inline-block;padding:14px 28px;font-size:16px;line-height:20px;font-weight:700;color:{};text-decoration:none;\">",
             c.on_primary
         );
         push_html(self.out, text);
@@ -420,17 +449,13 @@ impl HtmlWriter<'_> {
             } else {
                 "10px 8px"
             };
-            let nowrap = if a == "right" {
-                "white-space:nowrap;"
-            } else {
-                ""
-            };
             let _ = write!(
                 self.out,
-                "<td class=\"vl-text vl-border vl-cell\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};{nowrap}\">",
+                "<td class=\"vl-text vl-border vl-cell\" align=\"{a}\" valign=\"top\" style=\"padding:{pad};font-size:14px;line-height:20px;color:{};border-bottom:1px solid {};text-align:{a};\">",
                 c.text, c.border
             );
-            self.spans(cell);
+            // Amounts and quantities stay on one line.
+            self.spans_unbroken(cell, a == "right");
             self.out.push_str("</td>");
         }
     }
@@ -458,7 +483,6 @@ impl HtmlWriter<'_> {
             let a = if span > 1 { "left" } else { a };
             let is_value = i + span == row.len();
             let pad_r = if is_value { "0" } else { "8px" };
-            let nowrap = if is_value { "white-space:nowrap;" } else { "" };
             let colspan = if span > 1 {
                 format!(" colspan=\"{span}\"")
             } else {
@@ -466,10 +490,10 @@ impl HtmlWriter<'_> {
             };
             let _ = write!(
                 self.out,
-                "<td{colspan} class=\"vl-text vl-border vl-cell\" align=\"{a}\" style=\"padding:{vpad};padding-right:{pad_r};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};{nowrap}\">",
+                "<td{colspan} class=\"vl-text vl-border vl-cell\" align=\"{a}\" style=\"padding:{vpad};padding-right:{pad_r};font-size:{size}px;line-height:20px;color:{};{border}text-align:{a};\">",
                 c.text
             );
-            self.spans(&row[i]);
+            self.spans_unbroken(&row[i], is_value);
             self.out.push_str("</td>");
             i += span;
         }
@@ -508,8 +532,17 @@ impl HtmlWriter<'_> {
                 0
             }
             .max(2);
-            // The latest bar is the current period: full colour; earlier ones lighter.
-            let opacity = if i + 1 == bars.len() { "1" } else { "0.55" };
+            // The latest bar is the current period: full colour; earlier ones
+            // lighter: the primary blended onto the card beforehand (many
+            // clients drop `opacity`), the dark-mode shade from the shell's CSS.
+            let (fill, class) = if i + 1 == bars.len() {
+                (c.primary.clone(), "")
+            } else {
+                (
+                    blend(&c.primary, &c.surface, 0.55),
+                    " class=\"vl-bar-past\"",
+                )
+            };
             let _ = write!(
                 self.out,
                 "<td valign=\"bottom\" width=\"{width}%\" style=\"padding:0 2px;\"><div class=\"vl-muted\" style=\"font-size:10px;line-height:14px;color:{};text-align:center;\">",
@@ -518,8 +551,7 @@ impl HtmlWriter<'_> {
             push_html(self.out, &b.display);
             let _ = write!(
                 self.out,
-                "</div><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td height=\"{h}\" bgcolor=\"{p}\" style=\"height:{h}px;line-height:{h}px;font-size:1px;background:{p};opacity:{opacity};border-radius:3px 3px 0 0;\">&nbsp;</td></tr></table></td>",
-                p = c.primary
+                "</div><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td{class} height=\"{h}\" bgcolor=\"{fill}\" style=\"height:{h}px;line-height:{h}px;font-size:1px;background:{fill};\">&nbsp;</td></tr></table></td>"
             );
         }
         self.out.push_str("</tr><tr>");
@@ -542,5 +574,42 @@ fn align_name(a: Align) -> &'static str {
         Align::Left => "left",
         Align::Right => "right",
         Align::Center => "center",
+    }
+}
+
+/// `fg` laid over `bg` with opacity `alpha`, as `#RRGGBB`: what `opacity`
+/// would show, for clients that drop it. Colours that are not `#RGB` or
+/// `#RRGGBB` give `fg` unchanged.
+fn blend(fg: &str, bg: &str, alpha: f64) -> String {
+    fn rgb(s: &str) -> Option<[u8; 3]> {
+        let h = s.trim().strip_prefix('#')?;
+        let h = match h.len() {
+            3 => h.chars().flat_map(|c| [c, c]).collect::<String>(),
+            6 => h.to_owned(),
+            _ => return None,
+        };
+        let v = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+        Some([v(0)?, v(2)?, v(4)?])
+    }
+    match (rgb(fg), rgb(bg)) {
+        (Some(f), Some(b)) => {
+            let mix = |i: usize| {
+                (f64::from(f[i]) * alpha + f64::from(b[i]) * (1.0 - alpha)).round() as u8
+            };
+            format!("#{:02X}{:02X}{:02X}", mix(0), mix(1), mix(2))
+        }
+        _ => fg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blend;
+
+    #[test]
+    fn blend_matches_opacity_over_the_card() {
+        assert_eq!(blend("#0B5FFF", "#FFFFFF", 0.55), "#79A7FF");
+        assert_eq!(blend("#000", "#FFF", 1.0), "#000000");
+        assert_eq!(blend("red", "#FFFFFF", 0.5), "red");
     }
 }
