@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release --example preview                      # all shipped designs -> ./out
 //! cargo run --release --example preview -- render templates/bill --data templates/bill/samples --out out
+//! cargo run --release --example preview -- serve templates --port 8040   # live preview page
 //! ```
 //!
 //! Per customer it writes `<out>/<design>/<customer-id>/` with `email.html`,
@@ -11,6 +12,8 @@
 //! `<out>/<design>/summary.json` with the subject, SMS encoding and segments,
 //! bytes per channel, PDF pages, render time and any error. Errors go to stderr with their place; the exit code is 1 when any
 //! record failed, 2 when a design or input could not be read.
+
+mod serve;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,7 +34,7 @@ struct Args {
     today: Option<Date>,
 }
 
-const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]\n       preview serve [templates-dir] [--port N]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -230,6 +233,21 @@ fn explain(args: &Args) -> Result<bool, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        return match serve::parse_args(std::env::args().skip(2)) {
+            Ok(args) => match serve::serve(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("preview serve: {e}");
+                    ExitCode::from(2)
+                }
+            },
+            Err(e) => {
+                eprintln!("{e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

@@ -22,4 +22,5 @@ mod ledger_postgres;
 mod pdf;
 mod personalize;
 mod pg_support;
+mod preview_serve;
 mod shared_run;

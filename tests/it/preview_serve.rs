@@ -1,0 +1,503 @@
+//! `preview serve`, the marketer's live preview: the example binary started
+//! as a child process on a free port, checked over HTTP (designs, samples,
+//! path traversal, body limit, escaping, design errors with their place,
+//! live reload) and once in a real browser (Debian's chromium, headless).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{DESIGNS, root, samples};
+
+/// The preview example's binary, beside the integration tests' binary
+/// (`target/release/deps/it-xxxx` -> `target/release/examples/preview`);
+/// built once when missing or older than its sources.
+fn binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current_exe");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("the test binary is in <target>/<profile>/deps");
+        let bin = profile_dir
+            .join("examples")
+            .join(format!("preview{}", std::env::consts::EXE_SUFFIX));
+        if !fresh(&bin) {
+            let target_dir = profile_dir.parent().expect("<target>/<profile>");
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--example", "preview"])
+                .current_dir(root())
+                .env("CARGO_TARGET_DIR", target_dir);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("running cargo build --example preview");
+            assert!(status.success(), "cargo build --example preview failed");
+        }
+        assert!(bin.is_file(), "{} is missing", bin.display());
+        bin
+    })
+}
+
+/// Whether `bin` exists and is newer than the example's sources.
+fn fresh(bin: &Path) -> bool {
+    let Ok(built) = bin.metadata().and_then(|m| m.modified()) else {
+        return false;
+    };
+    let src = root().join("examples").join("preview");
+    let newest = std::fs::read_dir(&src)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .chain(
+            [root().join("Cargo.toml")]
+                .iter()
+                .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok()),
+        )
+        .max();
+    newest.is_none_or(|n| n <= built)
+}
+
+/// A running `preview serve`, ended when dropped.
+struct Preview {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Preview {
+    fn start(templates: &Path) -> Preview {
+        let mut child = Command::new(binary())
+            .arg("serve")
+            .arg(templates)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting preview serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("preview: ") {
+                    let _ = tx.send(url.to_owned());
+                }
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(u) => u,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("preview serve printed no URL line");
+            }
+        };
+        assert!(
+            url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+            "{url}"
+        );
+        Preview { child, url }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut r = agent()
+            .get(format!("{}{}", self.url, path.trim_start_matches('/')))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = r.status().as_u16();
+        (status, r.body_mut().read_to_string().unwrap_or_default())
+    }
+
+    fn get_json(&self, path: &str) -> Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "GET {path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> (u16, String) {
+        let mut r = agent()
+            .post(format!("{}{}", self.url, path.trim_start_matches('/')))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = r.status().as_u16();
+        (status, r.body_mut().read_to_string().unwrap_or_default())
+    }
+
+    fn version(&self) -> u64 {
+        self.get_json("/api/version")["version"].as_u64().unwrap()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+fn templates() -> PathBuf {
+    root().join("templates")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vellum-preview-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped templates that a test may edit.
+fn templates_copy(name: &str) -> PathBuf {
+    let dir = temp_dir(name).join("templates");
+    copy_dir(&templates(), &dir);
+    dir
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+#[test]
+fn lists_the_designs_and_previews_each_sample() {
+    let p = Preview::start(&templates());
+    let (status, page) = p.get("/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<iframe") && page.contains("sandbox=\"\""));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page fetches nothing from outside"
+    );
+    assert!(
+        !page.contains("innerHTML") && !page.contains("insertAdjacentHTML"),
+        "data goes into the page as text"
+    );
+    let r = agent().get(&p.url).call().unwrap();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'sha256-"),
+        "{csp}"
+    );
+    assert!(!csp.contains("http") && !csp.contains('*'), "{csp}");
+    let list = p.get_json("/api/designs");
+    let ids: Vec<&str> = list["designs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| text(&d["id"]))
+        .collect();
+    for d in DESIGNS {
+        assert!(ids.contains(&d), "{d} not listed: {ids:?}");
+    }
+    for (stem, record) in samples("bill") {
+        let v = p.get_json(&format!("/api/preview?design=bill&sample={stem}"));
+        assert!(v.get("error").is_none(), "{stem}: {}", v["error"]);
+        let name = text(&record["customer"]["name"]);
+        let first = text(&record["customer"]["first_name"]);
+        assert_eq!(text(&v["record"]), text(&record["customer"]["id"]));
+        assert!(
+            text(&v["email"]["text"]).contains(first),
+            "{stem}: email text lacks {first:?}"
+        );
+        assert_eq!(text(&v["to"]["name"]), name, "{stem}: the recipient");
+        assert!(text(&v["email"]["subject"]).len() > 3);
+        assert!(v["sms"]["segments"].as_u64().unwrap() >= 1);
+        assert!(!text(&v["sms"]["encoding"]).is_empty());
+        assert!(text(&v["explain"]).contains("locale:"), "{}", v["explain"]);
+        assert!(!text(&v["approval"]["text"]).is_empty());
+        let png = text(&v["pdf"]["png"]).to_owned();
+        assert!(png.starts_with("/api/png/"), "{}", v["pdf"]);
+        let mut r = agent()
+            .get(format!("{}{}", p.url, &png[1..]))
+            .call()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let bytes = r.body_mut().read_to_vec().unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "a PNG of the first page");
+    }
+}
+
+#[test]
+fn refuses_anything_it_did_not_list() {
+    let p = Preview::start(&templates());
+    for path in [
+        "/api/preview?design=../templates/bill&sample=C1001",
+        "/api/preview?design=bill/../bill&sample=C1001",
+        "/api/preview?design=%2e%2e%2ftemplates%2fbill&sample=C1001",
+        "/api/preview?design=bill&sample=../C1001",
+        "/api/preview?design=bill&sample=..%2f..%2fquote%2fsamples%2fC1001",
+        "/api/preview?design=bill&sample=%2fetc%2fpasswd",
+        "/api/preview?design=%2fetc&sample=passwd",
+        &format!(
+            "/api/preview?design={}&sample=C1001",
+            templates().join("bill").display()
+        ),
+        "/api/preview?design=bill",
+        "/api/preview?design=nope&sample=C1001",
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/assets/bill/..%2fdesign.toml",
+        "/assets/bill/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/assets/bill/brand.toml",
+        "/assets/%2e%2e/Cargo.toml",
+        "/api/png/999999",
+        "/etc/passwd",
+    ] {
+        let (status, body) = p.get(path);
+        assert!(
+            (400..500).contains(&status),
+            "{path}: {status} {}",
+            &body[..body.len().min(200)]
+        );
+        assert!(
+            !body.contains("[package]") && !body.contains("root:") && !body.contains("customer"),
+            "{path}: {body}"
+        );
+    }
+    let (status, _) = p.post(
+        "/api/preview?design=../templates/bill",
+        br#"{"customer": {}}"#,
+    );
+    assert_eq!(status, 404);
+    // The brand's email logo is served, by its listed name.
+    let (status, _) = p.get("/assets/bill/logo-email.png");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn posted_records_render_within_the_limit_and_literally() {
+    let p = Preview::start(&templates());
+    let (_, mut record) = samples("bill").remove(0);
+    let hostile = "<script>alert(1)</script>";
+    record["customer"]["name"] = json!(hostile);
+    record["customer"]["first_name"] = json!(hostile);
+    let (status, body) = p.post("/api/preview?design=bill", record.to_string().as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v.get("error").is_none(), "{}", v["error"]);
+    let html = text(&v["email"]["html"]);
+    assert!(!html.contains("<script"), "the email HTML has a script");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is escaped in the email"
+    );
+    assert!(
+        text(&v["email"]["text"]).contains(hostile),
+        "the text part shows it literally"
+    );
+
+    let (status, body) = p.post("/api/preview?design=bill", b"{ not json");
+    assert_eq!(status, 400);
+    assert!(body.contains("not JSON"), "{body}");
+
+    // 300 KB: refused with 413, whatever it is.
+    let mut big = record.clone();
+    big["padding"] = json!("x".repeat(300 * 1024));
+    let (status, _) = p.post("/api/preview?design=bill", big.to_string().as_bytes());
+    assert_eq!(status, 413);
+    // The server goes on serving.
+    assert_eq!(p.get("/api/version").0, 200);
+}
+
+#[test]
+fn shows_a_broken_design_with_its_place() {
+    let dir = templates_copy("broken");
+    let body_md = dir.join("bill").join("body.md");
+    let source = std::fs::read_to_string(&body_md).unwrap();
+    let at = source.find("{{").expect("body.md has a placeholder");
+    let line = source[..at].matches('\n').count() + 1;
+    // An unclosed placeholder.
+    let broken = format!("{}{{{{ unclosed {}", &source[..at], &source[at + 2..]);
+    std::fs::write(&body_md, broken).unwrap();
+    let p = Preview::start(&dir);
+    let v = p.get_json("/api/preview?design=bill&sample=C1001");
+    let error = text(&v["error"]);
+    assert!(
+        error.contains(&format!("body.md:{line}:")),
+        "the error names body.md:{line}:COL: {error}"
+    );
+    let col = error
+        .split(&format!("body.md:{line}:"))
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>();
+    assert!(!col.is_empty(), "a column after the line: {error}");
+    // The other designs still preview.
+    let v = p.get_json("/api/preview?design=quote&sample=C1001");
+    assert!(v.get("error").is_none(), "{}", v["error"]);
+}
+
+#[test]
+fn saving_a_design_or_brand_file_bumps_the_version_within_a_second() {
+    let dir = templates_copy("reload");
+    let p = Preview::start(&dir);
+    for file in [
+        dir.join("bill").join("body.md"),
+        dir.join("brand").join("brand.toml"),
+    ] {
+        let before = p.version();
+        // Let the modification time move on coarse file systems.
+        std::thread::sleep(Duration::from_millis(20));
+        let mut content = std::fs::read_to_string(&file).unwrap();
+        content.push('\n');
+        let saved = Instant::now();
+        std::fs::write(&file, content).unwrap();
+        let latency = loop {
+            if p.version() != before {
+                break saved.elapsed();
+            }
+            assert!(
+                saved.elapsed() < Duration::from_secs(1),
+                "{} saved, the version did not change within a second",
+                file.display()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // What the page then does: fetch the preview again.
+        let v = p.get_json("/api/preview?design=bill&sample=C1001");
+        assert!(v.get("error").is_none(), "{}", v["error"]);
+        eprintln!(
+            "preview: {} saved: version changed after {} ms, re-rendered preview after {} ms \
+             (the page polls every 250 ms)",
+            file.file_name().unwrap().to_string_lossy(),
+            latency.as_millis(),
+            saved.elapsed().as_millis()
+        );
+    }
+    // The new content is what the preview renders.
+    let body_md = dir.join("bill").join("body.md");
+    let mut content = std::fs::read_to_string(&body_md).unwrap();
+    content.push_str("\nFreshly saved paragraph.\n");
+    std::fs::write(&body_md, content).unwrap();
+    let v = p.get_json("/api/preview?design=bill&sample=C1001");
+    assert!(
+        text(&v["email"]["text"]).contains("Freshly saved paragraph."),
+        "{}",
+        v["email"]["text"]
+    );
+}
+
+fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
+    let mut cmd = Command::new("chromium");
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--virtual-time-budget=8000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .args(args)
+    .stdin(Stdio::null())
+    .stderr(Stdio::null());
+    cmd.output().unwrap_or_else(|e| {
+        panic!("chromium is needed for this test (apt-get install chromium): {e}")
+    })
+}
+
+/// The page in a real browser: after its script ran, the chosen customer's
+/// name is in the email and the page shows the SMS; a screenshot per design.
+#[test]
+fn the_page_in_a_browser_shows_the_chosen_customer() {
+    let p = Preview::start(&templates());
+    let out = temp_dir("browser");
+    for design in DESIGNS {
+        let all = samples(design);
+        let (stem, record) = all.last().unwrap();
+        let first = text(&record["customer"]["first_name"]);
+        let name = if first.is_empty() {
+            text(&record["customer"]["name"])
+        } else {
+            first
+        };
+        let url = format!("{}#design={design}&sample={stem}&width=600", p.url);
+        let dom = chromium(
+            &["--dump-dom", &url],
+            &out.join(format!("profile-dom-{design}")),
+        );
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let iframe = dom
+            .split("<iframe")
+            .nth(1)
+            .and_then(|s| s.split('>').next())
+            .unwrap_or("");
+        assert!(
+            iframe.contains("srcdoc=") && iframe.contains(name),
+            "{design} {stem}: the email pane lacks {name:?}: {}",
+            &dom[..dom.len().min(3000)]
+        );
+        assert!(
+            dom.contains(&format!("record {}", text(&record["customer"]["id"]))),
+            "{design} {stem}: the record id is not shown"
+        );
+        let sms = dom
+            .split("id=\"sms-meta\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap_or("");
+        assert!(sms.contains("segment"), "{design}: no SMS details: {sms:?}");
+        let full = text(&record["customer"]["name"]);
+        assert!(
+            dom.contains(&format!("id=\"email-to\">To: {full}")),
+            "{design} {stem}: the inbox line lacks {full:?}"
+        );
+        assert!(
+            dom.contains("id=\"error\" role=\"alert\" style=\"display: none;\""),
+            "{design}: an error is shown"
+        );
+        let shot = out.join(format!("{design}.png"));
+        chromium(
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1600",
+                &url,
+            ],
+            &out.join(format!("profile-shot-{design}")),
+        );
+        let png = std::fs::read(&shot).unwrap_or_default();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 20_000,
+            "{design}: no screenshot"
+        );
+        eprintln!(
+            "preview: screenshot of {design} ({stem}): {}",
+            shot.display()
+        );
+    }
+}
