@@ -16,6 +16,7 @@ mod deliver_sms;
 mod deliver_smtp;
 mod deliver_support;
 mod design_errors;
+mod email_lint;
 mod golden;
 mod hostile;
 mod ledger_postgres;
