@@ -3,10 +3,10 @@
 //! [`Design::load`] reads a design folder (see `templates/README.md`), checks
 //! everything at once and reports every problem with its place.
 
-#[cfg(feature = "frame-check")]
 mod approval;
 pub(crate) mod body;
 pub(crate) mod fields;
+#[cfg(feature = "frame-check")]
 mod frame;
 mod hash;
 mod load;
