@@ -10,23 +10,11 @@ use vellum::{ApprovalState, Change, Design};
 
 use crate::deliver_support::temp_dir;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of the shipped templates without their approvals.
 fn templates(name: &str) -> PathBuf {
     let dir = temp_dir(name);
     let to = dir.join("templates");
-    copy_dir(
+    crate::common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
         &to,
     );

@@ -171,26 +171,13 @@ fn letters_become_batches_with_manifests_and_archive_copies() {
     );
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A design may declare the postal code (and the phone number) as whole
 /// numbers: the document still carries them, as the digits.
 #[test]
 fn numeric_postal_codes_and_phones_reach_the_document() {
     let root = temp_dir("numeric-contacts");
     for part in ["bill", "brand", "offers"] {
-        copy_dir(
+        crate::common::copy_dir(
             &design("bill").dir().join("..").join(part),
             &root.join(part),
         );

@@ -160,23 +160,10 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// A copy of the shipped templates that a test may edit.
 fn templates_copy(name: &str) -> PathBuf {
     let dir = temp_dir(name).join("templates");
-    copy_dir(&templates(), &dir);
+    crate::common::copy_dir(&templates(), &dir);
     dir
 }
 

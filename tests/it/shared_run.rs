@@ -359,20 +359,8 @@ fn a_worker_rides_out_a_database_restart_and_loses_nothing() {
 fn templates_copy(dir: &Path) -> PathBuf {
     let to = dir.join("templates");
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    copy_dir(&from, &to);
+    crate::common::copy_dir(&from, &to);
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn dry_worker(url: &str, design: &Path, input: &Path) -> Output {

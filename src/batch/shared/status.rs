@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::registry;
-use crate::error::{ErrorKind, Result};
+use super::{registry, shared};
+use crate::error::Result;
 use crate::ledger::postgres::Pool;
 
 /// A shared run's progress.
@@ -71,12 +71,13 @@ pub struct WorkerStatus {
 
 /// The status of run `run_key` in the database at `url`.
 pub fn status(url: &str, run_key: &str) -> Result<RunStatus> {
-    let pool = Pool::connect(url).map_err(|e| shared(run_key, e.message()))?;
-    let Some(run) = registry::find(&pool, run_key).map_err(|e| shared(run_key, e.message()))?
+    let pool = Pool::connect(url).map_err(|e| shared(run_key, e.message().to_owned()))?;
+    let Some(run) =
+        registry::find(&pool, run_key).map_err(|e| shared(run_key, e.message().to_owned()))?
     else {
         return Err(shared(
             run_key,
-            &format!(
+            format!(
                 "no such run in {} (runs start with `vellum run ... --ledger`)",
                 pool.shown()
             ),
@@ -115,7 +116,7 @@ pub fn status(url: &str, run_key: &str) -> Result<RunStatus> {
                 workers: workers(c, run_key)?,
             })
         })
-        .map_err(|e| shared(run_key, e.message()))?;
+        .map_err(|e| shared(run_key, e.message().to_owned()))?;
     s.design = run.design;
     s.version = run.version;
     s.design_hash = run.design_hash;
@@ -157,14 +158,6 @@ fn workers(
             }
         })
         .collect())
-}
-
-fn shared(run: &str, message: &str) -> crate::error::Error {
-    ErrorKind::Shared {
-        run: run.to_owned(),
-        message: message.to_owned(),
-    }
-    .into()
 }
 
 impl fmt::Display for RunStatus {
