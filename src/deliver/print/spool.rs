@@ -1,0 +1,115 @@
+//! Staging: each letter written durably as it is sent, read back in
+//! presort order when the spool closes.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{PrintSpool, io};
+use crate::deliver::{Body, DeliveryError, Message, Receipt, write_atomic};
+use crate::message::sha256_hex;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Staged {
+    pub(super) key: String,
+    pub(super) customer: String,
+    pub(super) pages: usize,
+    pub(super) postal_code: Option<String>,
+    /// The letter's place in a staged chunk file, when it is one of its
+    /// letters (staged by a vellum that knew chunks).
+    #[serde(default)]
+    pub(super) chunk: Option<StagedChunk>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct StagedChunk {
+    pub(super) id: String,
+    pub(super) first_page: usize,
+    pub(super) last_page: usize,
+    pub(super) chunk_pages: usize,
+}
+
+/// A staged letter: its line, the PDF it is in, and the line's file.
+pub(super) type Letter = (Staged, PathBuf, PathBuf);
+
+impl PrintSpool {
+    /// The staged letters, in presort order: postal code, customer, key.
+    pub(super) fn staged(&self) -> Result<Vec<Letter>, DeliveryError> {
+        let mut staged = Vec::new();
+        for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().and_then(|e| e.to_str()) == Some("json") {
+                let meta: Staged =
+                    serde_json::from_slice(&std::fs::read(&path).map_err(io)?).map_err(io)?;
+                let pdf = match &meta.chunk {
+                    Some(c) => self.chunk_path(&c.id),
+                    None => path.with_extension("pdf"),
+                };
+                staged.push((meta, pdf, path));
+            }
+        }
+        staged.sort_by(|a, b| {
+            (&a.0.postal_code, &a.0.customer, &a.0.key).cmp(&(
+                &b.0.postal_code,
+                &b.0.customer,
+                &b.0.key,
+            ))
+        });
+        Ok(staged)
+    }
+
+    pub(super) fn chunk_path(&self, id: &str) -> PathBuf {
+        self.dir.join("staging").join(format!("chunk-{id}.pdf"))
+    }
+
+    /// Stages one letter: its PDF (or its chunk's, once) and its line.
+    pub(super) fn stage(&self, message: &Message) -> Result<Receipt, DeliveryError> {
+        let Body::Letter(letter) = &message.body else {
+            return Err(crate::deliver::wrong_body("print-spool", message));
+        };
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let stem = &sha256_hex(message.key.as_bytes())[..24];
+        let staging = self.dir.join("staging");
+        let meta = Staged {
+            key: message.key.clone(),
+            customer: message.record.clone(),
+            pages: letter.pages,
+            postal_code: letter.postal_code.clone(),
+            chunk: letter.in_chunk.as_ref().map(|c| StagedChunk {
+                id: c.chunk.clone(),
+                first_page: c.first_page,
+                last_page: c.last_page,
+                chunk_pages: c.chunk_pages,
+            }),
+        };
+        match &meta.chunk {
+            // The chunk's first letter writes it; the others find it there.
+            Some(c) => {
+                let path = self.chunk_path(&c.id);
+                if !path.exists() {
+                    write_atomic(&path, &letter.pdf).map_err(io)?;
+                }
+            }
+            None => write_atomic(&staging.join(format!("{stem}.pdf")), &letter.pdf).map_err(io)?,
+        }
+        let json = serde_json::to_vec(&meta).map_err(io)?;
+        write_atomic(&staging.join(format!("{stem}.json")), &json).map_err(io)?;
+        Ok(Receipt::new("print-spool", stem))
+    }
+}
+
+/// The chunked letters grouped by chunk, each group in page order, the
+/// groups in the order their first letters were staged (presort order).
+pub(super) fn by_chunk(letters: Vec<(StagedChunk, Letter)>) -> Vec<Vec<(StagedChunk, Letter)>> {
+    let mut groups: Vec<Vec<(StagedChunk, Letter)>> = Vec::new();
+    for l in letters {
+        match groups.iter_mut().find(|g| g[0].0.id == l.0.id) {
+            Some(g) => g.push(l),
+            None => groups.push(vec![l]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_by_key(|(c, _)| c.first_page);
+    }
+    groups
+}
