@@ -66,9 +66,9 @@ fn fresh(bin: &Path) -> bool {
 }
 
 /// A running `preview serve`, ended when dropped.
-struct Preview {
+pub(crate) struct Preview {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Preview {
@@ -79,11 +79,17 @@ impl Drop for Preview {
 }
 
 impl Preview {
-    fn start(templates: &Path) -> Preview {
+    pub(crate) fn start(templates: &Path) -> Preview {
+        Preview::start_with(templates, &[])
+    }
+
+    /// `preview serve <templates> --port 0 <extra>...`.
+    fn start_with(templates: &Path, extra: &[&str]) -> Preview {
         let mut child = Command::new(binary())
             .arg("serve")
             .arg(templates)
             .args(["--port", "0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -120,7 +126,7 @@ impl Preview {
         (status, r.body_mut().read_to_string().unwrap_or_default())
     }
 
-    fn get_json(&self, path: &str) -> Value {
+    pub(crate) fn get_json(&self, path: &str) -> Value {
         let (status, body) = self.get(path);
         assert_eq!(status, 200, "GET {path}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
@@ -153,7 +159,7 @@ fn templates() -> PathBuf {
     root().join("templates")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vellum-preview-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -161,7 +167,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// A copy of the shipped templates that a test may edit.
-fn templates_copy(name: &str) -> PathBuf {
+pub(crate) fn templates_copy(name: &str) -> PathBuf {
     let dir = temp_dir(name).join("templates");
     crate::common::copy_dir(&templates(), &dir);
     dir
@@ -223,15 +229,25 @@ fn lists_the_designs_and_previews_each_sample() {
         assert!(!text(&v["sms"]["encoding"]).is_empty());
         assert!(text(&v["explain"]).contains("locale:"), "{}", v["explain"]);
         assert!(!text(&v["approval"]["text"]).is_empty());
-        let png = text(&v["pdf"]["png"]).to_owned();
-        assert!(png.starts_with("/api/png/"), "{}", v["pdf"]);
-        let mut r = agent()
-            .get(format!("{}{}", p.url, &png[1..]))
-            .call()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
-        let bytes = r.body_mut().read_to_vec().unwrap();
-        assert!(bytes.starts_with(b"\x89PNG"), "a PNG of the first page");
+        // Every page of the letter, as a PNG.
+        let pngs = v["pdf"]["pngs"].as_array().cloned().unwrap_or_default();
+        assert_eq!(
+            pngs.len() as u64,
+            v["pdf"]["pages"].as_u64().unwrap(),
+            "{}",
+            v["pdf"]
+        );
+        for png in pngs {
+            let png = text(&png);
+            assert!(png.starts_with("/api/png/"), "{}", v["pdf"]);
+            let mut r = agent()
+                .get(format!("{}{}", p.url, &png[1..]))
+                .call()
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            let bytes = r.body_mut().read_to_vec().unwrap();
+            assert!(bytes.starts_with(b"\x89PNG"), "{png}: a PNG of the page");
+        }
     }
 }
 
@@ -259,6 +275,9 @@ fn refuses_anything_it_did_not_list() {
         "/assets/bill/brand.toml",
         "/assets/%2e%2e/Cargo.toml",
         "/api/png/999999",
+        "/api/png/999999/1",
+        "/api/png/1/0",
+        "/api/checks/999999",
         "/etc/passwd",
     ] {
         let (status, body) = p.get(path);
@@ -487,4 +506,122 @@ fn the_page_in_a_browser_shows_the_chosen_customer() {
             shot.display()
         );
     }
+}
+
+#[test]
+fn switches_locale_lists_fields_and_checks_the_email() {
+    let p = Preview::start(&templates());
+    let mut subjects = std::collections::BTreeSet::new();
+    for locale in ["en-US", "de-DE", "fr-FR"] {
+        let v = p.get_json(&format!(
+            "/api/preview?design=bill&sample=C1001&locale={locale}"
+        ));
+        assert!(v.get("error").is_none(), "{}", v["error"]);
+        assert_eq!(
+            text(&v["locale"]),
+            locale,
+            "the chosen locale is the one rendered"
+        );
+        subjects.insert(text(&v["email"]["subject"]).to_owned());
+    }
+    assert_eq!(
+        subjects.len(),
+        3,
+        "three locales, three subjects: {subjects:?}"
+    );
+    let v = p.get_json("/api/preview?design=bill&sample=C1001");
+    let locales: Vec<&str> = v["locales"].as_array().unwrap().iter().map(text).collect();
+    assert!(
+        locales.contains(&"zh-CN") && locales.contains(&"de-DE"),
+        "{locales:?}"
+    );
+    let fields = v["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["path"] == "customer.name" && f["kind"] == "string"),
+        "the declared fields: {fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["path"] == "totals.due" && f["kind"] == "money")
+    );
+    let c = p.get_json(&format!("/api/checks/{}", v["id"]));
+    let families = c["caniemail"]["families"].as_object().unwrap_or_else(|| {
+        panic!("caniemail did not run (.ci/run installs node and npm ci in tests/email_lint): {c}")
+    });
+    for f in ["gmail", "outlook", "apple-mail", "yahoo"] {
+        assert!(families.contains_key(f), "{f}: {c}");
+    }
+    assert!(c["caniemail"]["total"].as_u64().unwrap() > 0, "{c}");
+    assert_eq!(c["links"]["broken"], json!([]), "{c}");
+    assert_eq!(c["links"]["images_without_alt"], json!([]), "{c}");
+    assert!(c["size"]["bytes"].as_u64().unwrap() > 1000);
+    assert_eq!(c["size"]["clipped"], json!(false));
+    let score = c["spamassassin"]["score"].as_f64().unwrap_or_else(|| {
+        panic!("SpamAssassin did not score (.ci/run installs spamassassin): {c}")
+    });
+    assert!(score < 5.0, "{c}");
+}
+
+#[test]
+fn sends_a_test_only_to_the_typed_address_marked_test() {
+    use crate::deliver_support::{Server, received};
+    let out = temp_dir("send");
+    let (mail, sms) = (out.join("mail"), out.join("sms"));
+    std::fs::create_dir_all(&mail).unwrap();
+    let server = Server::start("smtp_sink.py", &["--out", mail.to_str().unwrap()]);
+    let smtp = format!("127.0.0.1:{}", server.port);
+    let p = Preview::start_with(
+        &templates(),
+        &["--smtp", &smtp, "--sms-dir", sms.to_str().unwrap()],
+    );
+    let v = p.get_json("/api/preview?design=bill&sample=C1001");
+    let customer = text(&v["to"]["email"]).to_owned();
+    let send = |channel: &str, to: &str| -> Value {
+        let body = json!({ "channel": channel, "to": to }).to_string();
+        let (status, reply) = p.post(&format!("/api/send/{}", v["id"]), body.as_bytes());
+        assert_eq!(status, 200, "{reply}");
+        serde_json::from_str(&reply).unwrap()
+    };
+    let empty = send("email", "  ");
+    assert!(
+        text(&empty["error"]).contains("type the address"),
+        "{empty}"
+    );
+    let sent = send("email", "tester@example.org");
+    assert!(sent.get("error").is_none(), "{sent}");
+    let got = received(&mail);
+    assert_eq!(got.len(), 1, "one test message");
+    assert_eq!(
+        got[0].1,
+        vec!["tester@example.org".to_owned()],
+        "only the typed address"
+    );
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&got[0].0)
+        .unwrap();
+    let subject = parsed.subject().unwrap_or("");
+    assert!(subject.starts_with("[TEST] "), "{subject}");
+    let raw = String::from_utf8_lossy(&got[0].0);
+    assert!(
+        !raw.contains(&customer),
+        "the customer's own address {customer} is not used"
+    );
+    let sent = send("sms", "+49 151 0000000");
+    assert!(sent.get("error").is_none(), "{sent}");
+    let files: Vec<_> = std::fs::read_dir(&sms).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    let sms_text = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(
+        sms_text.contains("+49 151 0000000") && sms_text.contains("TEST: "),
+        "{sms_text}"
+    );
+    // Without a transport, the answer says how to configure one.
+    let bare = Preview::start(&templates());
+    let v = bare.get_json("/api/preview?design=bill&sample=C1001");
+    let body = json!({ "channel": "email", "to": "tester@example.org" }).to_string();
+    let (_, reply) = bare.post(&format!("/api/send/{}", v["id"]), body.as_bytes());
+    assert!(reply.contains("--smtp host:port"), "{reply}");
 }
