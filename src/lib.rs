@@ -101,7 +101,9 @@ pub use self::design::{
 };
 pub use self::error::{Error, ErrorKind, Result};
 pub use self::locale::SUPPORTED_LOCALES;
-pub use self::personalize::{ComposeOptions, decide};
+pub use self::personalize::{
+    ComposeOptions, Coverage, Covered, Facet, SampleCase, coverage, decide, decision_outcomes,
+};
 pub use self::pipeline::{
     Channels, Failure, Outcome, Pipeline, PipelineOptions, Rendering, Stage, Timings,
 };

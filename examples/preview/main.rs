@@ -5,6 +5,7 @@
 //! cargo run --release --example preview                      # all shipped designs -> ./out
 //! cargo run --release --example preview -- render templates/bill --data templates/bill/samples --out out
 //! cargo run --release --example preview -- serve templates --port 8040   # live preview page
+//! cargo run --release --example preview -- proof templates/bill --out proof.pdf   # approver's proof
 //! ```
 //!
 //! Per customer it writes `<out>/<design>/<customer-id>/` with `email.html`,
@@ -13,6 +14,7 @@
 //! bytes per channel, PDF pages, render time and any error. Errors go to stderr with their place; the exit code is 1 when any
 //! record failed, 2 when a design or input could not be read.
 
+mod proof;
 mod serve;
 
 use std::collections::HashSet;
@@ -34,7 +36,7 @@ struct Args {
     today: Option<Date>,
 }
 
-const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]\n       preview serve [templates-dir] [--port N]";
+const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]\n       preview serve [templates-dir] [--port N]\n       preview proof <design-dir> --out <proof.pdf> [--data <samples>] [--today YYYY-MM-DD] [--no-html]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -233,6 +235,9 @@ fn explain(args: &Args) -> Result<bool, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("proof") {
+        return proof::main(std::env::args().skip(2));
+    }
     if std::env::args().nth(1).as_deref() == Some("serve") {
         return match serve::parse_args(std::env::args().skip(2)) {
             Ok(args) => match serve::serve(args) {

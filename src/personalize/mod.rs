@@ -4,10 +4,12 @@
 //! and the channel plan with the reason for every channel kept or dropped.
 //! Composition and delivery read it; the preview explains it.
 
+mod coverage;
 mod decide;
 mod explain;
 mod plan;
 
+pub use self::coverage::{Coverage, Covered, Facet, SampleCase, coverage, decision_outcomes};
 pub use self::decide::{ComposeOptions, decide};
 pub(crate) use self::decide::{Decided, Prepared, decide_prepared, prepare};
 

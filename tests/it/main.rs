@@ -23,5 +23,6 @@ mod ledger_postgres;
 mod pdf;
 mod personalize;
 mod pg_support;
+mod preview_proof;
 mod preview_serve;
 mod shared_run;
