@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// How often the watcher looks at the templates' files.
-const POLL: Duration = Duration::from_millis(200);
+const POLL: Duration = Duration::from_millis(100);
 
 /// Bumps `version` whenever the files under `dir` change; runs forever.
 pub fn watch(dir: &Path, version: &AtomicU64) {

@@ -24,5 +24,6 @@ mod pdf;
 mod personalize;
 mod pg_support;
 mod preview_proof;
+mod preview_e2e;
 mod preview_serve;
 mod shared_run;

@@ -397,7 +397,7 @@ fn saving_a_design_or_brand_file_bumps_the_version_within_a_second() {
         assert!(v.get("error").is_none(), "{}", v["error"]);
         eprintln!(
             "preview: {} saved: version changed after {} ms, re-rendered preview after {} ms \
-             (the page polls every 250 ms)",
+             (the page polls every 150 ms)",
             file.file_name().unwrap().to_string_lossy(),
             latency.as_millis(),
             saved.elapsed().as_millis()
