@@ -71,7 +71,9 @@ pub use self::dispatch::{
     Report, Respect, RetryPolicy,
 };
 #[cfg(feature = "print-spool")]
-pub use self::print::{Envelope, PrintOptions, PrintSpool, SpoolSummary};
+pub use self::print::{Envelope, PrintOptions, PrintSpool, ReadBack, SpoolSummary, read_back};
+#[cfg(feature = "print-spool")]
+pub use crate::design::print::{MarkLayout, OmrMark, Overflow, PrintProduction, Sides};
 #[cfg(feature = "sms-http")]
 pub use self::sms_http::{SmsFormat, SmsHttpOptions, SmsHttpTransport};
 #[cfg(feature = "smtp")]

@@ -148,6 +148,7 @@ pub(super) fn load(
         attach_pdf: m.email.attach_pdf,
         paper: m.print.paper,
         max_pages: m.print.max_pages.unwrap_or(20),
+        print: super::print::production(&m.print, &|s| mf.at(s), diags),
     };
     let mut folders = vec![(dir, "design"), (brand.dir.as_path(), "brand")];
     if !body.slots.is_empty() {

@@ -13,6 +13,7 @@ mod load;
 pub(crate) mod loader;
 pub(crate) mod messages;
 pub(crate) mod offers;
+pub(crate) mod print;
 pub(crate) mod rules;
 pub(crate) mod shell;
 pub(crate) mod template;
@@ -31,6 +32,8 @@ pub use self::fields::{FieldType, Kind};
 pub(crate) use self::loader::walk;
 pub use self::loader::{FileLoader, Loader, MemoryLoader};
 use self::messages::Localized;
+use self::print::PrintToml;
+pub use self::print::PrintProduction;
 use self::shell::{Brand, Shell};
 use self::template::{FieldRef, Template};
 use crate::error::{ErrorKind, Result};
@@ -115,13 +118,6 @@ struct EmailToml {
     attach_pdf: bool,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct PrintToml {
-    paper: Option<Paper>,
-    max_pages: Option<u32>,
-}
-
 /// What the manifest says about a design, for people and reports.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Manifest {
@@ -147,6 +143,8 @@ pub struct Manifest {
     pub paper: Option<Paper>,
     /// Most pages a printed document may have.
     pub max_pages: u32,
+    /// How the print shop produces the letters (the rest of `[print]`).
+    pub print: PrintProduction,
 }
 
 /// Where each channel finds its address in a record.

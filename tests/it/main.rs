@@ -26,4 +26,5 @@ mod pg_support;
 mod preview_proof;
 mod preview_e2e;
 mod preview_serve;
+mod print_production;
 mod shared_run;

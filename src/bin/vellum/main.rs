@@ -255,11 +255,12 @@ fn run(a: &RunArgs) -> Result<bool, String> {
             // The ledger's default place is in the folder: made first.
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let ledger = open_ledger(&ledger)?;
-            Some(dispatcher(dir, ledger, &dir.join("print"), &a.backends)?)
+            let spool = print_spool(&dir.join("print"), &design, a)?;
+            Some(dispatcher(dir, ledger, spool, &a.backends)?)
         }
         _ => None,
     };
-    let mut options = run_options(a);
+    let mut options = run_options(a, &design);
     options.limit = a.limit;
     options.error_file = a.errors.clone();
     options.watch = Some(progress::for_stderr(Duration::from_secs(2)));
@@ -352,12 +353,12 @@ fn pipeline<'d>(design: &'d Design, a: &RunArgs) -> Result<Pipeline<'d>, String>
 }
 
 /// The options every run shares: sender, run key, workers, dry run.
-fn run_options(a: &RunArgs) -> RunOptions {
+fn run_options(a: &RunArgs, design: &Design) -> RunOptions {
     let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
     options.workers = a.workers;
     options.dry_run = a.dry_run;
     // A dry run typesets print as the spool of a real run would.
-    let spool = PrintOptions::default();
+    let spool = spool_options(design, a);
     options.dry_run_chunks = Some(PrintChunking::new(spool.chunk_letters, spool.duplex));
     options
 }
@@ -380,23 +381,30 @@ fn source(a: &RunArgs) -> Result<Source, String> {
 fn dispatcher(
     dir: &std::path::Path,
     ledger: Ledger,
-    print: &std::path::Path,
+    print: PrintSpool,
     backends: &Backends,
 ) -> Result<Dispatcher, String> {
     let out = Arc::new(DirTransport::new(dir).map_err(|e| e.to_string())?);
     Dispatcher::builder(ledger)
         .transport(Channel::Email, backends.email(&out)?)
         .transport(Channel::Sms, backends.sms(&out)?)
-        .transport(Channel::Print, print_spool(print)?)
+        .transport(Channel::Print, print)
         .build()
         .map_err(|e| e.to_string())
 }
 
 /// Letters go to a print spool in `dir`: batch PDFs of many letters
 /// (print-first customers typeset many to a compile) with envelope
-/// manifests, written when the run ends.
-fn print_spool(dir: &std::path::Path) -> Result<PrintSpool, String> {
-    PrintSpool::new(dir, PrintOptions::default()).map_err(|e| e.to_string())
+/// manifests, written when the run ends, produced as the design's
+/// `[print]` table says.
+fn print_spool(dir: &std::path::Path, design: &Design, a: &RunArgs) -> Result<PrintSpool, String> {
+    PrintSpool::new(dir, spool_options(design, a)).map_err(|e| e.to_string())
+}
+
+/// The print spool's options: the design's `[print]` settings, the run
+/// key as the job id in the marks and on the job sheet.
+fn spool_options(design: &Design, a: &RunArgs) -> PrintOptions {
+    PrintOptions::for_design(design).job(&a.run_key)
 }
 
 /// Prints the report, writes it as JSON when asked; true when nothing failed

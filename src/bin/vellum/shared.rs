@@ -8,7 +8,7 @@ use vellum::batch::{ChunkDone, RunStatus, SharedInput, SharedOptions, SharedRun,
 use vellum::deliver::{Ledger, PrintOptions, PrintSpool};
 use vellum::{Design, Pipeline};
 
-use super::{RunArgs, dispatcher, finish, run_options, value};
+use super::{RunArgs, dispatcher, finish, print_spool, run_options, spool_options, value};
 
 /// Runs chunks of the shared run until none is left; true when nothing
 /// this worker (or, for the worker that finished it, the run) did failed.
@@ -49,21 +49,17 @@ pub fn run(
     let dispatcher = match (&a.deliver, a.dry_run) {
         (Some(dir), false) => {
             let ledger = Ledger::connect(url).map_err(|e| e.to_string())?;
-            Some(dispatcher(
-                dir,
-                ledger,
-                &spool_dir(dir, run.worker()),
-                &a.backends,
-            )?)
+            let spool = print_spool(&spool_dir(dir, run.worker()), design, a)?;
+            Some(dispatcher(dir, ledger, spool, &a.backends)?)
         }
         _ => None,
     };
-    let options = || run_options(a);
+    let options = || run_options(a, design);
     let done = run
         .work(pipeline, dispatcher.as_ref(), &options, &mut progress)
         .map_err(|e| e.to_string())?;
     match &done.run {
-        Some(report) => finished(a, &run, &done, report),
+        Some(report) => finished(a, design, &run, &done, report),
         None => {
             summary(&done);
             Ok(done.report.failed == 0 && done.report.flush_error.is_none())
@@ -76,6 +72,7 @@ pub fn run(
 /// prints the run's report.
 fn finished(
     a: &RunArgs,
+    design: &Design,
     run: &SharedRun,
     done: &WorkerOutcome,
     report: &vellum::batch::RunReport,
@@ -86,7 +83,7 @@ fn finished(
     }
     let mut report = report.clone();
     if let (Some(dir), false) = (&a.deliver, a.dry_run)
-        && let Err(e) = flush_spools(&dir.join("print"))
+        && let Err(e) = flush_spools(&dir.join("print"), spool_options(design, a))
     {
         report.flush_error.get_or_insert(e);
     }
@@ -111,14 +108,14 @@ fn spool_dir(dir: &Path, worker: &str) -> PathBuf {
 
 /// Closes every worker's spool under `print`: a worker that was killed
 /// left its staged letters there (the ledger has them as delivered).
-fn flush_spools(print: &Path) -> Result<(), String> {
+fn flush_spools(print: &Path, options: PrintOptions) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(print) else {
         return Ok(());
     };
     for entry in entries.flatten() {
         let dir = entry.path();
         if dir.join("staging").is_dir() {
-            PrintSpool::new(&dir, PrintOptions::default())
+            PrintSpool::new(&dir, options.clone())
                 .and_then(|s| s.close())
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
         }

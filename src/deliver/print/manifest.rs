@@ -1,50 +1,21 @@
 //! The envelope manifests: CSV and JSON.
 
-use super::spool::Staged;
-use super::{Envelope, PrintSpool, SpoolSummary, io};
+use super::{PrintSpool, SpoolSummary, io};
 use crate::deliver::{DeliveryError, write_atomic};
 
 impl PrintSpool {
-    /// The envelopes of batch `file`, in its page order: each letter's
-    /// staged line, its pages and its pages with a blank back.
-    pub(super) fn list_envelopes<'a>(
-        &self,
-        file: &str,
-        letters: impl Iterator<Item = (&'a Staged, usize, usize)>,
-        summary: &mut SpoolSummary,
-    ) {
-        let mut page = 1;
-        for (meta, pages, total) in letters {
-            summary.envelopes.push(Envelope {
-                envelope: summary.envelopes.len() + 1,
-                file: file.to_owned(),
-                customer: meta.customer.clone(),
-                pages,
-                sheets: if self.options.duplex {
-                    total.div_ceil(2)
-                } else {
-                    total
-                },
-                postal_code: meta.postal_code.clone(),
-                first_page: page,
-                last_page: page + total - 1,
-                key: meta.key.clone(),
-            });
-            page += total;
-        }
-    }
-
     /// The envelope manifests of this close, as CSV and JSON.
     pub(super) fn write_manifests(
         &self,
         n: usize,
         summary: &mut SpoolSummary,
     ) -> Result<(), DeliveryError> {
-        let mut csv =
-            String::from("envelope,file,customer,pages,sheets,postal_code,first_page,last_page\n");
+        let mut csv = String::from(
+            "envelope,file,customer,pages,sheets,postal_code,first_page,last_page,presort_key,weight_class,first_sheet,last_sheet,part\n",
+        );
         for e in &summary.envelopes {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 e.envelope,
                 e.file,
                 csv_field(&e.customer),
@@ -52,7 +23,12 @@ impl PrintSpool {
                 e.sheets,
                 csv_field(e.postal_code.as_deref().unwrap_or("")),
                 e.first_page,
-                e.last_page
+                e.last_page,
+                csv_field(&e.presort_key),
+                csv_field(&e.weight_class),
+                e.first_sheet,
+                e.last_sheet,
+                e.part.as_deref().unwrap_or("")
             ));
         }
         let csv_path = self.dir.join(format!("manifest-{n:04}.csv"));

@@ -1,58 +1,40 @@
-//! Joining PDFs with lopdf: pages moved with their fonts and resources.
-
-use std::path::Path;
+//! Joining PDFs with lopdf: pages moved with their fonts and resources into
+//! one flat page tree, in the order the stream needs them.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::io;
-use crate::deliver::DeliveryError;
+use crate::message::sha256_hex;
 
-/// The PDF at `path` with only the pages in `keep` (ranges from 1).
-pub(super) fn pages_only(path: &Path, keep: &[(usize, usize)]) -> Result<Vec<u8>, DeliveryError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        io(format!(
-            "the chunk `{}` of delivered letters: {e}",
-            path.display()
-        ))
-    })?;
-    let mut doc = Document::load_mem(&bytes).map_err(io)?;
-    let total = doc.get_pages().len();
-    let drop: Vec<u32> = (1..=total)
-        .filter(|p| !keep.iter().any(|(f, l)| (f..=l).contains(&p)))
-        .map(|p| p as u32)
-        .collect();
-    doc.delete_pages(&drop);
-    // The structure tree would still point at the dropped pages.
-    if let Ok(catalog) = doc.catalog_mut() {
-        catalog.remove(b"StructTreeRoot");
-        catalog.remove(b"MarkInfo");
-    }
-    doc.prune_objects();
-    doc.renumber_objects();
-    doc.compress();
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(io)?;
-    Ok(out)
+/// The key that tells our own content streams (the `q` before a page's
+/// content, the marks after it, blank-back text) from the letter's.
+pub(super) const OURS: &[u8] = b"VlmPart";
+
+/// A stream being assembled: documents are absorbed (their objects moved
+/// in, renumbered), then their pages pushed in stream order.
+pub(super) struct StreamBuilder {
+    out: Document,
+    max_id: u32,
+    kids: Vec<ObjectId>,
 }
 
-/// Merges documents in order into one, each followed by a blank page when
-/// `duplex` and its page count is odd. Returns the document and, per input,
-/// (its pages, pages including the blank).
-pub(super) fn merge(
-    docs: Vec<Document>,
-    duplex: bool,
-) -> Result<(Document, Vec<(usize, usize)>), String> {
-    let mut out = Document::with_version("1.7");
-    let mut max_id = 1;
-    let mut kids: Vec<ObjectId> = Vec::new();
-    let mut counts = Vec::new();
-    let mut page_dicts: Vec<(ObjectId, Dictionary)> = Vec::new();
-    for mut doc in docs {
-        doc.renumber_objects_with(max_id);
-        max_id = doc.max_id + 1;
+impl StreamBuilder {
+    /// An empty stream.
+    pub(super) fn new() -> StreamBuilder {
+        StreamBuilder {
+            out: Document::with_version("1.7"),
+            max_id: 1,
+            kids: Vec::new(),
+        }
+    }
+
+    /// Moves `doc`'s objects in and returns its pages in order; a page is
+    /// part of the stream only once [`push`](Self::push)ed, the others are
+    /// dropped when the stream is finished.
+    pub(super) fn absorb(&mut self, mut doc: Document) -> Result<Vec<ObjectId>, String> {
+        doc.renumber_objects_with(self.max_id);
+        self.max_id = doc.max_id + 1;
         let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-        let n = pages.len();
-        let mut last_box = None;
+        let mut dicts = Vec::new();
         for id in &pages {
             let mut dict = doc.get_dictionary(*id).map_err(|e| e.to_string())?.clone();
             // Attributes a page may inherit from its old parent.
@@ -63,61 +45,98 @@ pub(super) fn merge(
                     dict.set(key, v);
                 }
             }
-            last_box = dict.get(b"MediaBox").ok().cloned();
-            page_dicts.push((*id, dict));
-            kids.push(*id);
+            dicts.push((*id, dict));
         }
-        for (id, obj) in doc.objects {
-            if !pages.contains(&id) {
-                out.objects.insert(id, obj);
+        self.out.objects.extend(doc.objects);
+        for (id, dict) in dicts {
+            self.out.objects.insert(id, Object::Dictionary(dict));
+        }
+        Ok(pages)
+    }
+
+    /// Appends an absorbed page to the stream.
+    pub(super) fn push(&mut self, page: ObjectId) {
+        self.kids.push(page);
+    }
+
+    /// Appends a blank page of the size of `like` (an absorbed page).
+    pub(super) fn push_blank(&mut self, like: Option<ObjectId>) -> ObjectId {
+        let media = like
+            .and_then(|id| self.page(id).ok())
+            .and_then(|d| d.get(b"MediaBox").ok().cloned())
+            .unwrap_or_else(|| vec![0.into(), 0.into(), 595.into(), 842.into()].into());
+        let cid = self.add(Object::Stream(Stream::new(Dictionary::new(), Vec::new())));
+        let mut blank = Dictionary::new();
+        blank.set("Type", Object::Name(b"Page".to_vec()));
+        blank.set("MediaBox", media);
+        blank.set("Resources", Dictionary::new());
+        blank.set("Contents", cid);
+        let id = self.add(Object::Dictionary(blank));
+        self.push(id);
+        id
+    }
+
+    /// A new object in the stream.
+    pub(super) fn add(&mut self, object: Object) -> ObjectId {
+        let id = (self.max_id, 0);
+        self.max_id += 1;
+        self.out.objects.insert(id, object);
+        id
+    }
+
+    /// An absorbed page's dictionary.
+    pub(super) fn page(&self, id: ObjectId) -> Result<&Dictionary, String> {
+        self.out.get_dictionary(id).map_err(|e| e.to_string())
+    }
+
+    /// An absorbed page's dictionary, to change.
+    pub(super) fn page_mut(&mut self, id: ObjectId) -> Result<&mut Dictionary, String> {
+        self.out.get_dictionary_mut(id).map_err(|e| e.to_string())
+    }
+
+    /// Follows a reference (or returns the object itself).
+    pub(super) fn resolve(&self, o: &Object) -> Option<Object> {
+        match o {
+            Object::Reference(id) => self.out.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    }
+
+    /// The pages pushed so far, in order.
+    pub(super) fn pages(&self) -> &[ObjectId] {
+        &self.kids
+    }
+
+    /// The stream as one document with a flat page tree; the old catalogs,
+    /// page trees, structure trees and unpushed pages are dropped.
+    pub(super) fn finish(mut self) -> Document {
+        let pages_id = (self.max_id, 0);
+        let catalog_id = (self.max_id + 1, 0);
+        for id in &self.kids {
+            if let Ok(dict) = self.out.get_dictionary_mut(*id) {
+                dict.set("Parent", pages_id);
             }
         }
-        let mut total = n;
-        if duplex && n % 2 == 1 {
-            let content = Stream::new(Dictionary::new(), Vec::new());
-            let cid = (max_id, 0);
-            let bid = (max_id + 1, 0);
-            max_id += 2;
-            out.objects.insert(cid, Object::Stream(content));
-            let mut blank = Dictionary::new();
-            blank.set("Type", Object::Name(b"Page".to_vec()));
-            blank.set(
-                "MediaBox",
-                last_box.unwrap_or_else(|| vec![0.into(), 0.into(), 595.into(), 842.into()].into()),
-            );
-            blank.set("Resources", Dictionary::new());
-            blank.set("Contents", cid);
-            page_dicts.push((bid, blank));
-            kids.push(bid);
-            total += 1;
-        }
-        counts.push((n, total));
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Count", self.kids.len() as i64);
+        let kids: Vec<Object> = self.kids.iter().map(|k| Object::Reference(*k)).collect();
+        pages.set("Kids", kids);
+        self.out.objects.insert(pages_id, Object::Dictionary(pages));
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", pages_id);
+        self.out
+            .objects
+            .insert(catalog_id, Object::Dictionary(catalog));
+        self.out.trailer = Dictionary::new();
+        self.out.trailer.set("Root", catalog_id);
+        self.out.max_id = self.max_id + 1;
+        self.out.prune_objects();
+        self.out.renumber_objects();
+        self.out.compress();
+        self.out
     }
-    let pages_id = (max_id, 0);
-    let catalog_id = (max_id + 1, 0);
-    for (id, mut dict) in page_dicts {
-        dict.set("Parent", pages_id);
-        out.objects.insert(id, Object::Dictionary(dict));
-    }
-    let mut pages = Dictionary::new();
-    pages.set("Type", Object::Name(b"Pages".to_vec()));
-    pages.set("Count", kids.len() as i64);
-    pages.set(
-        "Kids",
-        kids.into_iter().map(Object::Reference).collect::<Vec<_>>(),
-    );
-    out.objects.insert(pages_id, Object::Dictionary(pages));
-    let mut catalog = Dictionary::new();
-    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
-    catalog.set("Pages", pages_id);
-    out.objects.insert(catalog_id, Object::Dictionary(catalog));
-    out.trailer.set("Root", catalog_id);
-    out.max_id = max_id + 1;
-    // Drop the old catalogs, page trees and structure trees nothing refers to.
-    out.prune_objects();
-    out.renumber_objects();
-    out.compress();
-    Ok((out, counts))
 }
 
 fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Result<Object, ()> {
@@ -133,4 +152,46 @@ fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Result<Object, ()> {
             .map_err(|_| ())?;
     }
     Err(())
+}
+
+/// Each page's content digest, in page order (see [`content_digest`]).
+pub(super) fn page_digests(doc: &Document) -> Vec<String> {
+    doc.get_pages()
+        .into_values()
+        .map(|id| content_digest(doc, id))
+        .collect()
+}
+
+/// The SHA-256 (16 hex digits) of a page's own content: its content
+/// streams, decompressed and joined, without the ones we added (marked
+/// [`OURS`]). What a letter's page says, wherever it sits in a stream.
+pub(super) fn content_digest(doc: &Document, page: ObjectId) -> String {
+    let mut bytes = Vec::new();
+    for stream in content_streams(doc, page) {
+        if stream.dict.get(OURS).is_err() {
+            match stream.decompressed_content() {
+                Ok(b) => bytes.extend(b),
+                Err(_) => bytes.extend(&stream.content),
+            }
+        }
+    }
+    sha256_hex(&bytes)[..16].to_owned()
+}
+
+/// A page's content streams, in order.
+pub(super) fn content_streams(doc: &Document, page: ObjectId) -> Vec<&Stream> {
+    let Ok(dict) = doc.get_dictionary(page) else {
+        return Vec::new();
+    };
+    let refs: Vec<ObjectId> = match dict.get(b"Contents") {
+        Ok(Object::Reference(id)) => match doc.get_object(*id) {
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => vec![*id],
+        },
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        _ => Vec::new(),
+    };
+    refs.into_iter()
+        .filter_map(|id| doc.get_object(id).ok()?.as_stream().ok())
+        .collect()
 }

@@ -1,20 +1,32 @@
-//! The print spool: letters staged one by one, then merged into print-ready
-//! batch PDFs with manifests.
+//! The print spool: letters staged one by one, then produced as print-ready
+//! streams (batch PDFs) with manifests, read back before they are released.
 //!
 //! Merging uses lopdf: it moves Typst's page objects into one document and
-//! keeps their text and embedded fonts intact. printpdf has no role here:
-//! re-saving a Typst PDF through it drops every glyph (NOTES.md), and the
-//! only pages we generate ourselves are blank duplex backs, which are an
-//! empty content stream that lopdf writes in a few lines. A job or separator
-//! sheet would be printpdf's job if we added one.
+//! keeps their text and embedded fonts intact. printpdf makes only the job
+//! and separator sheets (re-saving a Typst PDF through it drops every glyph,
+//! NOTES.md); lopdf places them into the stream.
 //!
-//! One concept per file: [`spool`] stages letters as they are sent,
-//! [`batch`] writes the batch files, [`merge`] joins PDFs with lopdf, and
-//! [`manifest`] lists the envelopes.
+//! Closing the spool, per stream:
+//! 1. [`envelopes`] lays the letters out: presort key, duplex blank backs
+//!    (each customer starts on a front side), envelopes limited by sheet
+//!    count (error or split), weight classes, page and sheet ranges;
+//! 2. [`merge`] assembles the pages, [`sheets`] adds the job sheet and the
+//!    separator sheets (printpdf), [`marks`] draws the inserter marks (OMR
+//!    and a DataMatrix) on every envelope sheet's front;
+//! 3. the stream is written to `quarantine/`, [`readback`] re-reads it
+//!    against the manifest and the staged letters, and only when every
+//!    stream of the close passes are they moved into the spool folder.
+//!
+//! [`spool`] stages letters as they are sent, [`batch`] runs the steps
+//! above for one stream, [`manifest`] writes the envelope lists.
 
 mod batch;
+mod envelopes;
 mod manifest;
+mod marks;
 mod merge;
+mod readback;
+mod sheets;
 mod spool;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +34,10 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::readback::{ReadBack, read_back};
 use self::spool::by_chunk;
 use super::{DeliveryError, Message, Receipt, Transport};
+use crate::design::{Design, PrintProduction, print::Sides};
 use crate::model::Channel;
 
 /// Print spool settings.
@@ -36,9 +50,20 @@ pub struct PrintOptions {
     /// back page, so every customer starts on a new sheet.
     pub duplex: bool,
     /// Letters per print chunk: a batch run typesets this many print-first
-    /// customers in one compile, and the chunk becomes one batch file as it
-    /// is (no merge). 0 takes one PDF per letter only.
+    /// customers in one compile, and the chunk becomes one batch file.
+    /// 0 takes one PDF per letter only.
     pub chunk_letters: usize,
+    /// The design's production settings (`[print]`): envelope limits,
+    /// weight classes, presort, marks, job and separator sheets. Its
+    /// `sides` is only read by [`PrintOptions::for_design`]; the spool
+    /// prints duplex when [`duplex`](Self::duplex) says so.
+    pub production: PrintProduction,
+    /// The job id in the marks and on the job sheet (e.g. the run key).
+    pub job: String,
+    /// The design on the job sheet: id, version, content hash.
+    pub design: Option<(String, String, String)>,
+    /// The date on the job sheet (`YYYY-MM-DD`); today in UTC when `None`.
+    pub date: Option<String>,
 }
 
 impl Default for PrintOptions {
@@ -47,7 +72,40 @@ impl Default for PrintOptions {
             batch_size: 500,
             duplex: true,
             chunk_letters: 32,
+            production: PrintProduction::default(),
+            job: "vellum".to_owned(),
+            design: None,
+            date: None,
         }
+    }
+}
+
+impl PrintOptions {
+    /// The defaults with the design's `[print]` settings: sides, envelopes,
+    /// marks, sheets, and the design named on the job sheet.
+    pub fn for_design(design: &Design) -> PrintOptions {
+        let production = design.manifest().print.clone();
+        PrintOptions {
+            duplex: production.sides == Sides::Duplex,
+            production,
+            design: Some((
+                design.id().to_owned(),
+                design.manifest().version.clone(),
+                design.content_hash().to_owned(),
+            )),
+            ..PrintOptions::default()
+        }
+    }
+
+    /// The same options with `job` as the job id.
+    pub fn job(mut self, job: &str) -> PrintOptions {
+        job.clone_into(&mut self.job);
+        self
+    }
+
+    /// Pages per sheet: 2 in duplex, else 1.
+    fn pages_per_sheet(&self) -> usize {
+        if self.duplex { 2 } else { 1 }
     }
 }
 
@@ -72,6 +130,32 @@ pub struct Envelope {
     pub last_page: usize,
     /// Idempotency key.
     pub key: String,
+    /// Presort key: the first `presort_digits` characters of the postal
+    /// code (empty without one); the streams are ordered by it.
+    #[serde(default)]
+    pub presort_key: String,
+    /// Weight class by sheet count (see [`PrintProduction::weight_class`]),
+    /// `oversize` when heavier than every class.
+    #[serde(default)]
+    pub weight_class: String,
+    /// First sheet of this envelope in the batch file, from 1 (job and
+    /// separator sheets counted).
+    #[serde(default)]
+    pub first_sheet: usize,
+    /// Last sheet of this envelope in the batch file.
+    #[serde(default)]
+    pub last_sheet: usize,
+    /// The letter's page that opens this envelope, from 1: 1 unless a
+    /// letter over `max_sheets_per_envelope` was split.
+    #[serde(default = "one")]
+    pub letter_page: usize,
+    /// `k/n` when the letter was split into n envelopes, this the k-th.
+    #[serde(default)]
+    pub part: Option<String>,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// What [`PrintSpool::close`] wrote.
@@ -85,6 +169,8 @@ pub struct SpoolSummary {
     pub manifest_json: Option<PathBuf>,
     /// Every envelope.
     pub envelopes: Vec<Envelope>,
+    /// What the read-back of each stream found.
+    pub read_back: Vec<ReadBack>,
 }
 
 /// Stages each letter durably as it is "sent" (so the ledger's delivered
@@ -96,6 +182,8 @@ pub struct PrintSpool {
     dir: PathBuf,
     options: PrintOptions,
     lock: Mutex<()>,
+    /// The last chunk's page digests (its letters are staged one by one).
+    chunk_digests: Mutex<Option<(String, Vec<String>)>>,
 }
 
 fn io(e: impl std::fmt::Display) -> DeliveryError {
@@ -107,15 +195,20 @@ impl PrintSpool {
     pub fn new(dir: impl AsRef<Path>, options: PrintOptions) -> Result<PrintSpool, DeliveryError> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(dir.join("staging")).map_err(io)?;
+        std::fs::create_dir_all(dir.join("quarantine")).map_err(io)?;
         Ok(PrintSpool {
             dir,
             options,
             lock: Mutex::new(()),
+            chunk_digests: Mutex::new(None),
         })
     }
 
-    /// Merges every staged letter into batch files and writes the manifests;
-    /// the staged letters are removed once those are on disk.
+    /// Produces every staged letter as batch files (streams), reads each
+    /// back, and only when all pass moves them from `quarantine/` into the
+    /// spool folder and writes the manifests; the staged letters are
+    /// removed once those are on disk. A stream that fails its read-back
+    /// stays in `quarantine/` and the error names the envelope and why.
     pub fn close(&self) -> Result<SpoolSummary, DeliveryError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut single = Vec::new();
@@ -135,14 +228,16 @@ impl PrintSpool {
             })
             .count();
         let mut n = first_batch;
+        let mut written = Vec::new();
         for batch in single.chunks(self.options.batch_size.max(1)) {
             n += 1;
-            self.write_batch(&format!("batch-{n:04}.pdf"), batch, &mut summary)?;
+            written.push(self.write_batch(&format!("batch-{n:04}.pdf"), batch, &mut summary)?);
         }
         for letters in by_chunk(chunked) {
             n += 1;
-            self.write_chunk(&format!("batch-{n:04}.pdf"), &letters, &mut summary)?;
+            written.push(self.write_chunk(&format!("batch-{n:04}.pdf"), &letters, &mut summary)?);
         }
+        self.release(&written, &mut summary)?;
         if !summary.envelopes.is_empty() {
             self.write_manifests(first_batch + 1, &mut summary)?;
         }
@@ -154,9 +249,49 @@ impl PrintSpool {
         // files none of whose letters was delivered (held back, or resent
         // in another chunk after a crash).
         for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
-            std::fs::remove_file(entry.map_err(io)?.path()).map_err(io)?;
+            let path = entry.map_err(io)?.path();
+            if path.is_file() {
+                std::fs::remove_file(path).map_err(io)?;
+            }
         }
         Ok(summary)
+    }
+
+    /// Reads every quarantined stream of this close back against the
+    /// manifest and the staged letters; when all pass, moves them into
+    /// the spool folder.
+    fn release(
+        &self,
+        written: &[batch::Written],
+        summary: &mut SpoolSummary,
+    ) -> Result<(), DeliveryError> {
+        for w in written {
+            let envelopes: Vec<Envelope> = summary
+                .envelopes
+                .iter()
+                .filter(|e| e.file == w.file)
+                .cloned()
+                .collect();
+            let report = readback::check(&w.quarantined, &envelopes, &w.expect, &self.options)
+                .map_err(|e| {
+                    DeliveryError::permanent(format!(
+                        "print spool: {} not released, it stays in {}: {e}",
+                        w.file,
+                        w.quarantined.display()
+                    ))
+                })?;
+            summary.read_back.push(report);
+        }
+        for w in written {
+            let path = self.dir.join(&w.file);
+            std::fs::rename(&w.quarantined, &path).map_err(io)?;
+            summary.batches.push(path);
+        }
+        Ok(())
+    }
+
+    fn quarantine(&self) -> PathBuf {
+        self.dir.join("quarantine")
     }
 }
 

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{PrintSpool, io};
+use lopdf::Document;
+
+use super::{PrintSpool, io, merge};
 use crate::deliver::{Body, DeliveryError, Message, Receipt, write_atomic};
 use crate::message::sha256_hex;
 
@@ -19,6 +21,11 @@ pub(super) struct Staged {
     /// letters (staged by a vellum that knew chunks).
     #[serde(default)]
     pub(super) chunk: Option<StagedChunk>,
+    /// Each page's content digest (see [`merge::page_digests`]), blank
+    /// backs of a chunk included: the read-back finds the letter's pages
+    /// in the stream by them. Empty for a letter staged before digests.
+    #[serde(default)]
+    pub(super) digests: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +65,43 @@ impl PrintSpool {
         Ok(staged)
     }
 
+    /// The content digests of a letter's pages; a chunk's are computed
+    /// once, when its first letter is staged, and kept for the others.
+    fn digests(&self, meta: &Staged, pdf: &[u8]) -> Result<Vec<String>, DeliveryError> {
+        let parse = |pdf: &[u8]| {
+            Document::load_mem(pdf)
+                .map_err(|e| {
+                    DeliveryError::permanent(format!(
+                        "print spool: record {}: not a PDF: {e}",
+                        meta.customer
+                    ))
+                })
+                .map(|d| merge::page_digests(&d))
+        };
+        let Some(c) = &meta.chunk else {
+            return parse(pdf);
+        };
+        let mut cache = self.chunk_digests.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.as_ref().is_none_or(|(id, _)| id != &c.id) {
+            *cache = Some((c.id.clone(), parse(pdf)?));
+        }
+        let all = &cache
+            .as_ref()
+            .map(|(_, d)| d.as_slice())
+            .unwrap_or_default();
+        all.get(c.first_page.saturating_sub(1)..c.last_page)
+            .map(<[String]>::to_vec)
+            .ok_or_else(|| {
+                DeliveryError::permanent(format!(
+                    "print spool: record {}: pages {}-{} are not in its chunk of {} pages",
+                    meta.customer,
+                    c.first_page,
+                    c.last_page,
+                    all.len()
+                ))
+            })
+    }
+
     pub(super) fn chunk_path(&self, id: &str) -> PathBuf {
         self.dir.join("staging").join(format!("chunk-{id}.pdf"))
     }
@@ -81,7 +125,10 @@ impl PrintSpool {
                 last_page: c.last_page,
                 chunk_pages: c.chunk_pages,
             }),
+            digests: Vec::new(),
         };
+        let mut meta = meta;
+        meta.digests = self.digests(&meta, &letter.pdf)?;
         match &meta.chunk {
             // The chunk's first letter writes it; the others find it there.
             Some(c) => {
