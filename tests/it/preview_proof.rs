@@ -178,6 +178,8 @@ fn check_proof(design_dir: &Path, records: &[Value], pdf: &Path, stderr: &str) -
         if label.ends_with(": letter") {
             let pdf = pipeline.run(&case.record).pdf().unwrap().pages;
             assert_eq!(*n, pdf, "{label}: the letter's pages");
+            let mark = format!("Proof page {page} - sample {i} ");
+            assert!(here.contains(&mark), "{label}: {mark:?} on its first page");
             letters += n;
         } else if label.ends_with("decisions, SMS, email") {
             per_sample += n;
@@ -253,8 +255,14 @@ fn outcomes_the_samples_cannot_show_are_listed_and_html_can_be_left_out() {
     let dir = temp("narrow");
     copy_dir(&root().join("templates"), &dir.join("templates"));
     let bill = dir.join("templates/bill");
-    let one = bill.join("samples/C1001.json");
-    let record: Value = serde_json::from_str(&std::fs::read_to_string(&one).unwrap()).unwrap();
+    // One sample, whose name is markup in Typst, HTML and Markdown: shown as written.
+    let mut record: Value =
+        serde_json::from_str(&std::fs::read_to_string(bill.join("samples/C1001.json")).unwrap())
+            .unwrap();
+    let hostile = r"Ada ]) #panic(1) *Love* $x$ <b>lace</b> \ _u_ @ref";
+    record["customer"]["name"] = hostile.into();
+    let one = dir.join("one.json");
+    std::fs::write(&one, record.to_string()).unwrap();
     let out = dir.join("proof.pdf");
     let o = proof(&[
         bill.to_str().unwrap(),
@@ -278,6 +286,9 @@ fn outcomes_the_samples_cannot_show_are_listed_and_html_can_be_left_out() {
         "{stderr}"
     );
     assert!(all.contains("HTML rendering left out"), "{all}");
+    // One case per locale: the sample is shown in each (forced on copies).
+    let locales = design("bill").manifest().locales.len();
+    assert!(all.contains(&format!("Sample 1 of {locales}: {hostile}")), "{all}");
     assert!(!parts(&stderr).iter().any(|p| p.0.ends_with("email HTML")));
 }
 

@@ -18,6 +18,8 @@ use super::{Proof, ProofOptions, html, merge, typst};
 /// One chosen sample, rendered.
 struct Rendered {
     label: String,
+    id: String,
+    locale: String,
     /// The sample's own page data (without its first page number).
     data: Value,
     html: Option<(Vec<u8>, usize)>,
@@ -184,6 +186,8 @@ fn render_case(
     channel_data(&mut data, design, &outcome);
     Rendered {
         label,
+        id: case.id.clone(),
+        locale: case.locale.clone(),
         data,
         html: html.ok(),
         letter,
@@ -337,9 +341,22 @@ fn coverage_data(cov: &Coverage, records: &[Record]) -> Value {
         .collect();
     json!({
         "total": cov.outcomes.len(), "covered": cov.covered(), "chosen": cov.chosen.len(),
-        "samples": format!("{} given, {} chosen", records.len(), cov.chosen.len()),
+        "samples": samples_line(cov, records.len()),
         "rows": rows, "uncovered": uncovered, "rejected": rejected,
     })
+}
+
+/// How many samples were given and shown.
+fn samples_line(cov: &Coverage, given: usize) -> String {
+    let forced = cov.chosen.iter().filter(|c| c.forced).count();
+    let mut line = format!("{given} given, {} shown", cov.chosen.len());
+    if forced > 0 {
+        line += &format!(" ({forced} of them in a locale forced on a copy of the sample)");
+    }
+    if !cov.rejected.is_empty() {
+        line += &format!(", {} left out (see below)", cov.rejected.len());
+    }
+    line
 }
 
 /// Merges the parts in order and names them with their page counts.
@@ -351,24 +368,28 @@ fn join(
     cov: &Coverage,
 ) -> Result<Proof, String> {
     let mut parts: Vec<(String, usize)> = vec![("cover".to_owned(), cover_pages)];
-    let mut pdfs: Vec<Vec<u8>> = vec![cover];
+    let mut pdfs: Vec<(Vec<u8>, Option<String>)> = vec![(cover, None)];
     for (i, ((pdf, n), r)) in own.into_iter().zip(rendered).enumerate() {
-        let n_label = i + 1;
-        parts.push((
-            format!("sample {n_label} {}: decisions, SMS, email", r.label),
-            n,
-        ));
-        pdfs.push(pdf);
+        let sample = format!("sample {} {}", i + 1, r.label);
+        parts.push((format!("{sample}: decisions, SMS, email"), n));
+        pdfs.push((pdf, None));
+        let short = format!("sample {} {} ({})", i + 1, r.id, r.locale);
         if let Some((pdf, n)) = r.html {
-            parts.push((format!("sample {n_label} {}: email HTML", r.label), n));
-            pdfs.push(pdf);
+            parts.push((format!("{sample}: email HTML"), n));
+            pdfs.push((pdf, Some(format!("{short}: email as a browser shows it"))));
         }
         if let Some((pdf, n)) = r.letter {
-            parts.push((format!("sample {n_label} {}: letter", r.label), n));
-            pdfs.push(pdf);
+            parts.push((format!("{sample}: letter"), n));
+            pdfs.push((pdf, Some(format!("{short}: letter"))));
         }
     }
-    let refs: Vec<&[u8]> = pdfs.iter().map(Vec::as_slice).collect();
+    let refs: Vec<merge::Part<'_>> = pdfs
+        .iter()
+        .map(|(pdf, mark)| merge::Part {
+            pdf,
+            mark: mark.clone(),
+        })
+        .collect();
     Ok(Proof {
         pdf: merge::merge(&refs)?,
         coverage: cov.clone(),
