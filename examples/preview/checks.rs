@@ -127,15 +127,11 @@ fn links(html: &str) -> Value {
     let mut broken = Vec::new();
     let mut no_alt = Vec::new();
     for (tag, attrs) in tags(html) {
-        if tag == "a" {
-            match attrs.iter().find(|(k, _)| k == "href") {
-                Some((_, href)) => {
-                    if let Some(why) = bad_href(href) {
-                        broken.push(json!({ "href": href, "why": why }));
-                    }
-                }
-                None => {}
-            }
+        if tag == "a"
+            && let Some((_, href)) = attrs.iter().find(|(k, _)| k == "href")
+            && let Some(why) = bad_href(href)
+        {
+            broken.push(json!({ "href": href, "why": why }));
         }
         if tag == "img" && !attrs.iter().any(|(k, _)| k == "alt") {
             let src = attrs

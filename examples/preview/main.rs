@@ -36,7 +36,7 @@ struct Args {
     today: Option<Date>,
 }
 
-const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]\n       preview serve [templates-dir] [--port N]\n       preview proof <design-dir> --out <proof.pdf> [--data <samples>] [--today YYYY-MM-DD] [--no-html]";
+const USAGE: &str = "usage: preview [render <design-dir> --data <file.json|file.jsonl|dir> --out <dir>] [--today YYYY-MM-DD]\n       preview explain <design-dir> --data <file.json|file.jsonl|dir> [--today YYYY-MM-DD]\n       preview serve [templates-dir] [--port N] [--smtp host:port] [--sms-dir DIR]\n       preview proof <design-dir> --out <proof.pdf> [--data <samples>] [--today YYYY-MM-DD] [--no-html]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
