@@ -288,7 +288,10 @@ fn outcomes_the_samples_cannot_show_are_listed_and_html_can_be_left_out() {
     assert!(all.contains("HTML rendering left out"), "{all}");
     // One case per locale: the sample is shown in each (forced on copies).
     let locales = design("bill").manifest().locales.len();
-    assert!(all.contains(&format!("Sample 1 of {locales}: {hostile}")), "{all}");
+    assert!(
+        all.contains(&format!("Sample 1 of {locales}: {hostile}")),
+        "{all}"
+    );
     assert!(!parts(&stderr).iter().any(|p| p.0.ends_with("email HTML")));
 }
 
