@@ -73,9 +73,13 @@ fn stage(design: &Design, spool: &PrintSpool, customers: &[Value]) -> Vec<usize>
     let mut pages = Vec::new();
     for c in customers {
         let doc = pipeline.document(c).unwrap();
-        let comm = pipeline
-            .communication_for(&doc, &[Channel::Print], false, &message)
-            .unwrap();
+        let pdf = vellum::render::PrintEngine::new(design)
+            .and_then(|e| e.render(&doc))
+            .unwrap_or_else(|e| panic!("{}: {e}", doc.record));
+        let comm = vellum::deliver::Communication::builder(design, &doc, &message)
+            .plan(&[Channel::Print])
+            .letter(&pdf)
+            .build();
         let letter = comm.message(Channel::Print).unwrap();
         if let vellum::deliver::Body::Letter(l) = &letter.body {
             pages.push(l.pages);
@@ -233,4 +237,318 @@ fn pdftotext(path: &Path, first: usize, last: usize) -> String {
         "poppler-utils",
     );
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The spool of the production tests: duplex, blank backs marked,
+/// envelopes of at most 2 sheets (split), a job sheet, separators between
+/// presort groups, inserter marks in the default map.
+fn production(tag: &str) -> (PathBuf, Design, PrintOptions) {
+    let dir = out_dir(tag);
+    let design = bill_with(
+        &dir,
+        &format!(
+            "sides = \"duplex\"\nblank_back_text = \"This page is intentionally left blank\"\n\
+             max_sheets_per_envelope = 2\nenvelope_overflow = \"split\"\n\
+             job_sheet = true\nseparators = true\n{MARKS}"
+        ),
+    )
+    .unwrap();
+    let mut options = PrintOptions::for_design(&design).job("2026-12");
+    options.chunk_letters = 0;
+    options.date = Some("2026-12-01".to_owned());
+    (dir, design, options)
+}
+
+const DPI: f64 = 300.0;
+
+fn px(mm: f64) -> usize {
+    (mm * DPI / 25.4).round() as usize
+}
+
+/// The clear zone of page `page` at 300 dpi: (width, height, grey pixels),
+/// from `pdftoppm -gray` (a binary PGM), and the same crop as PNG in `png`.
+fn zone(pdf: &Path, page: usize, png: &Path) -> (usize, usize, Vec<u8>) {
+    let crop = [px(12.0), px(110.0), px(12.0), px(90.0)].map(|v| v.to_string());
+    let common = |cmd: &mut Command| {
+        cmd.args([
+            "-r",
+            "300",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
+        .args([
+            "-x", &crop[0], "-y", &crop[1], "-W", &crop[2], "-H", &crop[3],
+        ])
+        .arg("-singlefile");
+    };
+    let mut grey = Command::new("pdftoppm");
+    common(&mut grey);
+    let pgm = run(grey.arg("-gray").arg(pdf), "poppler-utils");
+    let mut color = Command::new("pdftoppm");
+    common(&mut color);
+    run(
+        color.arg("-png").arg(pdf).arg(png.with_extension("")),
+        "poppler-utils",
+    );
+    parse_pgm(&pgm)
+}
+
+/// A binary PGM (P5, 8 bit): width, height, pixels.
+fn parse_pgm(b: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&b[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5", "not a binary PGM");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, b[i + 1..i + 1 + w * h].to_vec())
+}
+
+/// The default OMR map, top to bottom, as the documentation gives it,
+/// for the `seq`-th marked sheet of the stream.
+fn expected_omr(seq: usize, last: bool) -> Vec<bool> {
+    let mut bits = vec![
+        true,
+        seq & 1 != 0,
+        seq & 2 != 0,
+        seq & 4 != 0,
+        last,
+        false,
+        true,
+    ];
+    bits[5] = bits.iter().filter(|b| **b).count() % 2 == 1;
+    bits
+}
+
+/// The OMR marks of a zone rendering: dark at the middle of each slot
+/// (4 mm into the 8 mm bar, the slot's centre line).
+fn sample_omr((w, _, pixels): &(usize, usize, Vec<u8>)) -> Vec<bool> {
+    (0..7)
+        .map(|i| {
+            let y = px((i as f64 + 0.5) * 25.4 / 6.0);
+            pixels[y * w + px(4.0)] < 128
+        })
+        .collect()
+}
+
+fn dmtxread(png: &Path) -> String {
+    let out = run(
+        Command::new("dmtxread")
+            .args(["-N1", "-m", "20000"])
+            .arg(png),
+        "dmtx-utils",
+    );
+    String::from_utf8_lossy(&out).trim().to_owned()
+}
+
+#[test]
+fn marks_on_every_sheet_agree_with_the_manifest_read_by_outside_tools() {
+    let (dir, design, options) = production("marks");
+    let spool = PrintSpool::new(dir.join("print"), options).unwrap();
+    stage(&design, &spool, &mixed());
+    let summary = spool.close().unwrap();
+    let stream = &summary.batches[0];
+    let e = &summary.envelopes;
+    // Job sheet 1-2; presort 10: P0000 3-4, P0001 5-8; separator 9-10;
+    // presort 20: P0002 11-12, P0003 13-14, P0004 15-18 and 19-20.
+    let firsts: Vec<usize> = e.iter().map(|e| e.first_page).collect();
+    assert_eq!(firsts, [3, 5, 11, 13, 15, 19]);
+    assert_eq!(summary.read_back[0].marked_sheets, 8);
+    assert_eq!(summary.read_back[0].digests, 16);
+    let png = dir.join("zone.png");
+    let mut seq = 0;
+    for env in e {
+        for sheet in 1..=env.sheets {
+            seq += 1;
+            let page = env.first_page + 2 * (sheet - 1);
+            let z = zone(stream, page, &png);
+            assert_eq!(
+                dmtxread(&png),
+                format!("VLM|2026-12|{}|{sheet}/{}", env.envelope, env.sheets),
+                "page {page}"
+            );
+            assert_eq!(
+                sample_omr(&z),
+                expected_omr(seq, sheet == env.sheets),
+                "page {page}, {env:?}"
+            );
+            // The back carries no marks.
+            let back = zone(stream, page + 1, &png);
+            assert!(
+                back.2.iter().all(|p| *p > 200),
+                "marks on the back {}",
+                page + 1
+            );
+        }
+    }
+    // Job and separator sheets carry none.
+    for page in [1, 9] {
+        let z = zone(stream, page, &png);
+        assert!(z.2.iter().all(|p| *p > 200), "marks on page {page}");
+    }
+    let check = run(Command::new("qpdf").arg("--check").arg(stream), "qpdf");
+    assert!(String::from_utf8_lossy(&check).contains("No syntax or stream encoding errors"));
+}
+
+#[test]
+fn the_bill_frame_leaves_the_mark_zone_clear() {
+    let dir = out_dir("clear");
+    let design = crate::common::design("bill");
+    let pipeline = Pipeline::new(
+        &design,
+        PipelineOptions::default().today(Date::parse("2026-12-01").unwrap()),
+    )
+    .unwrap();
+    let png = dir.join("zone.png");
+    for (i, items) in [(0, 1), (1, 180)] {
+        let doc = pipeline.document(&customer(i, items, "10115")).unwrap();
+        let pdf = vellum::render::PrintEngine::new(&design)
+            .unwrap()
+            .render(&doc)
+            .unwrap();
+        let path = dir.join(format!("letter-{i}.pdf"));
+        std::fs::write(&path, &pdf.bytes).unwrap();
+        for page in 1..=pdf.pages {
+            let (_, _, pixels) = zone(&path, page, &png);
+            let dark = pixels.iter().filter(|p| **p < 245).count();
+            assert_eq!(dark, 0, "the frame draws into the mark zone on page {page}");
+        }
+    }
+}
+
+#[test]
+fn the_job_sheet_and_separators_say_what_the_stream_holds() {
+    let (dir, design, options) = production("sheets");
+    let spool = PrintSpool::new(dir.join("print"), options).unwrap();
+    stage(&design, &spool, &mixed());
+    let summary = spool.close().unwrap();
+    let stream = &summary.batches[0];
+    let job = pdftotext(stream, 1, 1);
+    for want in [
+        "JOB SHEET",
+        "Job: 2026-12",
+        "Stream: batch-0001.pdf",
+        "Date: 2026-12-01",
+        &format!("Design: bill version {}", design.manifest().version),
+        &format!("Content hash: {}", design.content_hash()),
+        "Envelopes: 6 (numbers 1 to 6)",
+        "Letters: 5",
+        "Letter pages: 14",
+        "Stream pages: 20, sheets: 10",
+        "Sides: duplex",
+        "Postage (weight classes): standard 6",
+        "Presort keys: 10 to 20",
+    ] {
+        assert!(job.contains(want), "{want:?} not on the job sheet:\n{job}");
+    }
+    let sep = pdftotext(stream, 9, 9);
+    assert!(
+        sep.contains("SEPARATOR") && sep.contains("Presort 20"),
+        "{sep}"
+    );
+    assert!(sep.contains("Envelopes: 4 (numbers 3 to 6)"), "{sep}");
+    // The letters' text survived the sheets' arrival (printpdf saw only them).
+    assert!(pdftotext(stream, 3, 3).contains("Paper Customer 0000"));
+    run(
+        Command::new("pdftoppm")
+            .args(["-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(stream)
+            .arg(dir.join("job-sheet")),
+        "poppler-utils",
+    );
+}
+
+/// `qpdf --pages`: the stream with its pages in `order` (1-based).
+fn reorder(stream: &Path, order: &[usize], out: &Path) {
+    let list: Vec<String> = order.iter().map(usize::to_string).collect();
+    run(
+        Command::new("qpdf")
+            .arg(stream)
+            .arg("--pages")
+            .arg(stream)
+            .arg(list.join(","))
+            .arg("--")
+            .arg(out),
+        "qpdf",
+    );
+}
+
+#[test]
+fn a_corrupted_stream_is_refused_with_its_envelope_named() {
+    let (dir, design, options) = production("corrupt");
+    let spool = PrintSpool::new(dir.join("print"), options.clone()).unwrap();
+    stage(&design, &spool, &mixed());
+    let summary = spool.close().unwrap();
+    let stream = &summary.batches[0];
+    let envelopes: Vec<Envelope> =
+        serde_json::from_slice(&std::fs::read(summary.manifest_json.unwrap()).unwrap()).unwrap();
+    // As it is, it reads back (from its manifest file alone).
+    read_back(stream, &envelopes, &options).unwrap();
+    // Page 12 (P0002's back, envelope 3) dropped.
+    let dropped = dir.join("dropped.pdf");
+    let order: Vec<usize> = (1..=20).filter(|p| *p != 12).collect();
+    reorder(stream, &order, &dropped);
+    let err = read_back(&dropped, &envelopes, &options).unwrap_err();
+    assert!(
+        err.starts_with("envelope 3 (customer P0002): page 12"),
+        "{err}"
+    );
+    // Envelopes 3 and 4 (pages 11-12 and 13-14) swapped.
+    let swapped = dir.join("swapped.pdf");
+    let mut order: Vec<usize> = (1..=10).collect();
+    order.extend([13, 14, 11, 12]);
+    order.extend(15..=20);
+    reorder(stream, &order, &swapped);
+    let err = read_back(&swapped, &envelopes, &options).unwrap_err();
+    assert!(
+        err.starts_with("envelope 3 (customer P0002): page 11 of the stream is not page 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_stream_that_fails_its_read_back_is_not_released() {
+    let (dir, design, options) = production("quarantine");
+    let spool = PrintSpool::new(dir.join("print"), options).unwrap();
+    stage(&design, &spool, &mixed());
+    // Two staged letters' PDFs trade places on disk (2 pages each, so the
+    // layout is unchanged): each line's page digests no longer match.
+    let staging = dir.join("print/staging");
+    let mut swap = Vec::new();
+    for entry in std::fs::read_dir(&staging).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let line: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            if ["P0002", "P0003"].contains(&line["customer"].as_str().unwrap()) {
+                swap.push(path.with_extension("pdf"));
+            }
+        }
+    }
+    let (a, b) = (
+        std::fs::read(&swap[0]).unwrap(),
+        std::fs::read(&swap[1]).unwrap(),
+    );
+    std::fs::write(&swap[0], b).unwrap();
+    std::fs::write(&swap[1], a).unwrap();
+    let err = spool.close().unwrap_err().to_string();
+    assert!(
+        err.contains("batch-0001.pdf not released, it stays in")
+            && err.contains("envelope 3 (customer P0002): page 11 of the stream is not page 1 of the customer's letter"),
+        "{err}"
+    );
+    assert!(dir.join("print/quarantine/batch-0001.pdf").exists());
+    assert!(!dir.join("print/batch-0001.pdf").exists());
+    assert!(!dir.join("print/manifest-0001.json").exists());
+    // The letters stay staged for a close once the cause is found.
+    assert_eq!(std::fs::read_dir(&staging).unwrap().count(), 10);
 }

@@ -2,24 +2,22 @@
 //! with blank backs, job and separator sheets and marks, written to
 //! `quarantine/` for the read-back.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use lopdf::{Document, ObjectId};
 
 use super::envelopes::{LetterPages, Slot, lay_out};
 use super::merge::StreamBuilder;
-use super::readback::Expected;
 use super::spool::{Letter, Staged, StagedChunk};
 use super::{PrintSpool, SpoolSummary, io, marks, sheets};
 use crate::deliver::{DeliveryError, write_atomic};
+use crate::message::sha256_hex;
 use crate::model::Date;
 
-/// A stream written to quarantine, and what its read-back expects.
+/// A stream written to quarantine.
 pub(super) struct Written {
     pub file: String,
     pub quarantined: PathBuf,
-    pub expect: Expected,
 }
 
 /// A letter's pages in the builder: `None` for a blank back to add.
@@ -109,6 +107,7 @@ impl PrintSpool {
                 postal_code: s.meta.postal_code.as_deref(),
                 pages: s.meta.pages,
                 total: s.pages.len(),
+                digests: digests(s),
             })
             .collect();
         let layout = lay_out(&letters, file, summary.envelopes.len() + 1, &self.options)?;
@@ -152,12 +151,10 @@ impl PrintSpool {
         doc.save_to(&mut bytes).map_err(io)?;
         let quarantined = self.quarantine().join(file);
         write_atomic(&quarantined, &bytes).map_err(io)?;
-        let expect = expected(&sources, layout.slots.len());
         summary.envelopes.extend(layout.envelopes);
         Ok(Written {
             file: file.to_owned(),
             quarantined,
-            expect,
         })
     }
 
@@ -238,18 +235,15 @@ impl PrintSpool {
     }
 }
 
-/// What the read-back expects of a stream: its page count, and per letter
-/// the digests of its pages (`None` for a blank back the spool added).
-fn expected(sources: &[Source<'_>], pages: usize) -> Expected {
-    let mut digests = BTreeMap::new();
-    for s in sources {
-        if s.meta.digests.is_empty() {
-            continue;
-        }
-        let mut d: Vec<Option<String>> = s.meta.digests.iter().cloned().map(Some).collect();
-        d.resize(s.pages.len(), None);
-        digests.insert(s.meta.key.clone(), d);
+/// The digests of a letter's pages in the stream: as staged, and the
+/// digest of nothing for a blank back the spool adds; none when the letter
+/// was staged without them.
+fn digests(s: &Source<'_>) -> Vec<String> {
+    if s.meta.digests.is_empty() {
+        return Vec::new();
     }
-    let _ = pages;
-    Expected { digests }
+    let blank = sha256_hex(b"")[..16].to_owned();
+    let mut d = s.meta.digests.clone();
+    d.resize(s.pages.len(), blank);
+    d
 }

@@ -15,6 +15,8 @@ pub(super) struct LetterPages<'a> {
     pub postal_code: Option<&'a str>,
     pub pages: usize,
     pub total: usize,
+    /// The content digest of each of its `total` pages, when staged with them.
+    pub digests: Vec<String>,
 }
 
 /// One physical page of the stream, in order.
@@ -99,6 +101,11 @@ pub(super) fn lay_out(
                 last_sheet: sheet0 + env_sheets,
                 letter_page: first + 1,
                 part: (parts > 1).then(|| format!("{}/{parts}", part + 1)),
+                digests: l
+                    .digests
+                    .get(first..last)
+                    .map(<[String]>::to_vec)
+                    .unwrap_or_default(),
             });
             // A simplex stream, or a letter split at a sheet: the next
             // envelope starts on a new sheet either way.

@@ -90,7 +90,7 @@ fn job_lines(j: &JobFacts<'_>) -> Vec<String> {
             "Letter pages: {}",
             j.envelopes.iter().map(|e| e.pages).sum::<usize>()
         ),
-        format!("Stream pages: {}  sheets: {}", j.pages, j.sheets),
+        format!("Stream pages: {}, sheets: {}", j.pages, j.sheets),
         format!("Sides: {}", if j.duplex { "duplex" } else { "simplex" }),
         format!("Postage (weight classes): {}", classes.join(", ")),
         format!("Presort keys: {keys}"),
