@@ -34,6 +34,41 @@ impl Reply {
     }
 }
 
+/// Refuses what did not come from the page itself: a `Host` other than
+/// this loopback address (DNS rebinding would let another site read the
+/// previews), and a POST that is not JSON or comes from another origin (a
+/// form or a `text/plain` fetch of another site needs no preflight; a test
+/// send could otherwise mail customer data elsewhere).
+pub fn refuse_foreign(req: &Request, port: u16) -> Option<Reply> {
+    let header = |name: &'static str| {
+        req.headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_owned())
+    };
+    let ours = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    if !header("Host").is_some_and(|h| ours.contains(&h)) {
+        return Some(Reply::error(403, "this server answers only to 127.0.0.1"));
+    }
+    if *req.method() != tiny_http::Method::Post {
+        return None;
+    }
+    if let Some(origin) = header("Origin")
+        && !ours.iter().any(|o| origin == format!("http://{o}"))
+    {
+        return Some(Reply::error(403, "requests from other sites are refused"));
+    }
+    let json = header("Content-Type")
+        .is_some_and(|t| t.split(';').next().unwrap_or("").trim() == "application/json");
+    if !json {
+        return Some(Reply::error(
+            415,
+            "send JSON (Content-Type: application/json)",
+        ));
+    }
+    None
+}
+
 /// The body, at most [`BODY_LIMIT`] bytes: 413 beyond (the rest is read and
 /// dropped, up to a bound, so the client sees the answer).
 pub fn read_body(req: &mut Request) -> Result<Vec<u8>, Reply> {

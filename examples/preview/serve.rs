@@ -74,6 +74,8 @@ struct State {
     cache: Mutex<Cache>,
     transports: send::Transports,
     csp: String,
+    /// The port listened on, for the Host and Origin checks.
+    port: u16,
 }
 
 pub fn serve(args: Args) -> Result<(), String> {
@@ -93,6 +95,7 @@ pub fn serve(args: Args) -> Result<(), String> {
         cache: Mutex::new(Cache::default()),
         transports: args.transports,
         csp: http::csp(PAGE),
+        port,
     });
     // A panic while rendering is reported to the page as an error; its
     // message goes to the server's stderr, one line, not to the client.
@@ -166,7 +169,10 @@ fn handle(state: &State, mut req: Request) {
         None => (url.clone(), HashMap::new()),
     };
     let method = req.method().clone();
-    let reply = route(state, &method, &path, &query, &mut req);
+    let reply = match http::refuse_foreign(&req, state.port) {
+        Some(refused) => refused,
+        None => route(state, &method, &path, &query, &mut req),
+    };
     respond(state, req, reply);
 }
 

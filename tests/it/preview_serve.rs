@@ -625,3 +625,53 @@ fn sends_a_test_only_to_the_typed_address_marked_test() {
     let (_, reply) = bare.post(&format!("/api/send/{}", v["id"]), body.as_bytes());
     assert!(reply.contains("--smtp host:port"), "{reply}");
 }
+
+/// One raw HTTP/1.1 request (headers as given): the status code.
+fn raw_status(p: &Preview, request: &str) -> u16 {
+    use std::io::{Read, Write};
+    let addr = p.url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request.replace("{addr}", addr).as_bytes())
+        .unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).unwrap();
+    String::from_utf8_lossy(&head[9..12]).parse().unwrap()
+}
+
+/// Another site in the marketer's browser can neither read the previews
+/// (DNS rebinding: a foreign Host) nor post to the server (a form or a
+/// text/plain fetch needs no preflight; a test send would mail data out).
+#[test]
+fn refuses_requests_from_other_sites() {
+    let p = Preview::start(&templates());
+    let get = |host: &str| {
+        format!("GET /api/designs HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    };
+    assert_eq!(raw_status(&p, &get("{addr}")), 200);
+    assert_eq!(raw_status(&p, &get("evil.example")), 403);
+    assert_eq!(raw_status(&p, &get("evil.example:80")), 403);
+    let post = |origin: &str, ty: &str| {
+        format!(
+            "POST /api/preview?design=bill HTTP/1.1\r\nHost: {{addr}}\r\n{origin}\
+             Content-Type: {ty}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+    };
+    assert_eq!(raw_status(&p, &post("", "application/json")), 200);
+    assert_eq!(
+        raw_status(&p, &post("Origin: http://{addr}\r\n", "application/json")),
+        200
+    );
+    assert_eq!(
+        raw_status(
+            &p,
+            &post("Origin: https://evil.example\r\n", "application/json")
+        ),
+        403
+    );
+    assert_eq!(raw_status(&p, &post("", "text/plain")), 415);
+    assert_eq!(
+        raw_status(&p, &post("", "application/x-www-form-urlencoded")),
+        415
+    );
+}
