@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::Cx;
 use super::payment::epc_payload;
+use super::qrbill::swiss_block;
 use crate::design::body::{Block as DBlock, ChartSpec, Cond, Inline, QrSpec, TableSpec};
 use crate::design::fields::{Kind, is_safe_url, money_minor};
 use crate::design::template::{Env, Template, is_truthy};
@@ -362,9 +363,13 @@ fn chart(c: &ChartSpec, env: &mut Env<'_>) -> Composed<Block> {
 
 /// A QR code, or `None` (with a warning) when its data cannot be encoded
 /// safely: a link that is not https, http, mailto or tel, a payment that
-/// fails the EPC checks.
+/// fails the EPC checks. A Swiss QR-bill that breaks the standard is an
+/// error: its payment part is the bill's remittance slip.
 fn qr(q: &QrSpec, env: &mut Env<'_>) -> Composed<Option<Block>> {
     match q {
+        QrSpec::Swiss(s) => Ok(Some(swiss_block(s, env)?)),
+        QrSpec::Auto { swiss, .. } if env.currency == "CHF" => Ok(Some(swiss_block(swiss, env)?)),
+        QrSpec::Auto { epc, .. } => qr(epc, env),
         QrSpec::Url { data, caption } => {
             let payload = trimmed(data, env)?;
             if !is_safe_url(&payload) {

@@ -5,6 +5,7 @@
 
 mod blocks;
 mod payment;
+mod qrbill;
 
 use std::borrow::Cow;
 

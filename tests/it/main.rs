@@ -27,4 +27,5 @@ mod preview_proof;
 mod preview_e2e;
 mod preview_serve;
 mod print_production;
+mod qrbill;
 mod shared_run;

@@ -67,6 +67,21 @@ pub(crate) enum QrSpec {
         reference: Template,
         caption: Option<Template>,
     },
+    /// A Swiss QR-bill.
+    Swiss(Box<SwissSpec>),
+    /// A Swiss QR-bill when the record is in CHF, else the EPC payment.
+    Auto {
+        epc: Box<QrSpec>,
+        swiss: Box<SwissSpec>,
+    },
+}
+
+/// A Swiss QR-bill's slots: the text slots given (see `qr::SWISS_TEXT`),
+/// by name, and the amount.
+#[derive(Debug, Clone)]
+pub(crate) struct SwissSpec {
+    pub text: Vec<(&'static str, Template)>,
+    pub amount: FieldRef,
 }
 
 /// What a `::: if` tests.

@@ -36,6 +36,11 @@ impl Slots {
         self.0.remove(slot)
     }
 
+    /// A copy of `slot`, left in place.
+    pub(super) fn peek(&self, slot: &str) -> Option<(Template, Place)> {
+        self.0.get(slot).cloned()
+    }
+
     /// The template of `slot`, if given.
     pub(super) fn text(&mut self, slot: &str) -> Option<Template> {
         self.take(slot).map(|s| s.0)

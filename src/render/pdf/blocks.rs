@@ -11,7 +11,9 @@
 //! - `only` sections for print are spliced in, others dropped;
 //! - at the document's own level, the first address, the first reference
 //!   rows and the first remittance slip are lifted out (see [`Lifted`]) for
-//!   their fixed places on the page;
+//!   their fixed places on the page; a remittance slip holding a Swiss
+//!   QR-bill is that bill's payment part and receipt (`qrbill`), which the
+//!   frame places at the foot of the last page;
 //! - consecutive signatures become one row of signatures (`signatures`);
 //! - tables and rows carry width bounds of their cells (see `measure`), QR
 //!   codes their SVG, images their path in the Typst world;
@@ -156,6 +158,8 @@ pub(crate) struct Lifted<'a> {
     pub(crate) references: Option<Pairs<'a>>,
     /// The remittance slip's blocks (`data.remittance`).
     pub(crate) remittance: Option<Vec<PrintBlock<'a>>>,
+    /// The payload of the Swiss QR-bill (`data.qrbill`).
+    pub(crate) qrbill: Option<&'a str>,
 }
 
 /// Turns the Document's blocks into print blocks.
@@ -212,6 +216,9 @@ impl<'a> Builder<'a> {
                 references: true,
                 rows,
             } if lifted.references.is_none() => lifted.references = Some(Pairs(rows)),
+            Block::Remittance { blocks } if lifted.qrbill.is_none() && swiss(blocks).is_some() => {
+                lifted.qrbill = swiss(blocks);
+            }
             Block::Remittance { blocks } if lifted.remittance.is_none() => {
                 let slip = self.nested(blocks)?;
                 self.lifted.remittance = Some(slip);
@@ -286,6 +293,13 @@ impl<'a> Builder<'a> {
                 r#type: Type::Chart,
                 unit,
             },
+            Block::Qr { kind, payload, .. } if kind == "swiss" => {
+                if self.lifted.qrbill.is_some() {
+                    return Err("a document can hold one Swiss QR-bill, this one holds more".into());
+                }
+                self.lifted.qrbill = Some(payload);
+                return Ok(());
+            }
             Block::Qr {
                 kind,
                 payload,
@@ -367,6 +381,14 @@ impl<'a> Builder<'a> {
             r#type: Type::Rows,
         }
     }
+}
+
+/// The payload of the Swiss QR-bill among a slip's blocks.
+fn swiss(blocks: &[Block]) -> Option<&str> {
+    blocks.iter().find_map(|b| match b {
+        Block::Qr { kind, payload, .. } if kind == "swiss" => Some(payload.as_str()),
+        _ => None,
+    })
 }
 
 fn qr<'a>(kind: &'a str, payload: &'a str, caption: &'a str) -> Result<PrintBlock<'a>, String> {

@@ -14,6 +14,7 @@ mod chunk;
 mod glyphs;
 mod measure;
 mod qr;
+mod qrbill;
 mod view;
 pub(crate) mod world;
 

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::blocks::{Builder, Lifted, Pairs, PrintBlock};
 use super::measure::Faces;
+use super::qrbill;
 use super::world::Engine;
 use crate::design::Design;
 use crate::model::{Block, Document, Paper, Span};
@@ -96,6 +97,7 @@ pub(crate) fn data(engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
         address,
         references,
         remittance,
+        qrbill,
     } = builder.lifted;
 
     let page = frame
@@ -105,6 +107,10 @@ pub(crate) fn data(engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
         .or(frame.page_labels.first())
         .map_or("{page} / {total}", |(_, l)| l.as_str());
     let (lang, region) = doc.locale.split_once('-').unwrap_or((&doc.locale, ""));
+    let lang = lang.to_ascii_lowercase();
+    let qrbill = qrbill
+        .map(|payload| qrbill::payment_part(payload, &lang))
+        .transpose()?;
     let data = FrameJson {
         address: address.unwrap_or_default(),
         blocks,
@@ -114,10 +120,11 @@ pub(crate) fn data(engine: &Engine, doc: &Document) -> Result<Vec<u8>, String> {
         date_iso: &doc.date_iso,
         fonts: [&frame.font, CJK_FONT],
         labels: Labels { page },
-        lang: lang.to_ascii_lowercase(),
+        lang,
         locale: &doc.locale,
         name: doc.name.as_deref(),
         paper: doc.paper,
+        qrbill,
         record: &doc.record,
         references: references.unwrap_or_default(),
         region: (region.len() == 2).then(|| region.to_ascii_uppercase()),
@@ -161,6 +168,10 @@ struct FrameJson<'a> {
     locale: &'a str,
     name: Option<&'a str>,
     paper: Paper,
+    /// A Swiss QR-bill's payment part and receipt, for the foot of the
+    /// last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qrbill: Option<qrbill::QrBill>,
     record: &'a str,
     references: Pairs<'a>,
     region: Option<String>,
