@@ -4,6 +4,7 @@
 //! renderers escape for their medium.
 
 mod blocks;
+mod invoice;
 mod payment;
 mod qrbill;
 
@@ -114,6 +115,7 @@ pub(crate) fn compose_decided(
         warnings,
         plan: decisions.plan.clone(),
         decisions,
+        invoice: design.invoice.as_ref().map(|m| invoice::data(m, p.record)),
     })
 }
 

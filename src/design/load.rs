@@ -132,6 +132,7 @@ pub(super) fn load(
         &localized,
         diags,
     );
+    let invoice = super::invoice::load(files, dir, dshown, &fields, &messages, diags);
     #[cfg(feature = "frame-check")]
     if channels.contains(&Channel::Print) {
         super::frame::check(files, (dir, dshown), (&brand.dir, &brand.shown), diags);
@@ -190,6 +191,7 @@ pub(super) fn load(
         offers: body.offers,
         slots: body.slots,
         loader: loader.clone(),
+        invoice,
     })
 }
 

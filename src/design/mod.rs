@@ -9,6 +9,7 @@ pub(crate) mod fields;
 #[cfg(feature = "frame-check")]
 mod frame;
 mod hash;
+pub(crate) mod invoice;
 mod load;
 pub(crate) mod loader;
 pub(crate) mod messages;
@@ -207,6 +208,8 @@ pub struct Design {
     pub(crate) content: hash::Content,
     /// Its approval, against that content.
     pub(crate) approval: ApprovalState,
+    /// The design as an e-invoice (`invoice.toml`), when it is one.
+    pub(crate) invoice: Option<invoice::InvoiceMap>,
 }
 
 fn shown(p: &Path) -> String {

@@ -301,6 +301,12 @@ pub struct Document {
     pub plan: Vec<Channel>,
     /// Why this customer gets what they get.
     pub decisions: Decisions,
+    /// The record's e-invoice values, when the design is also an e-invoice
+    /// (`invoice.toml`).
+    /// Raw record values, so left out of the document's JSON (whose text
+    /// is all cleaned); the invoice renderer cleans what it writes.
+    #[serde(skip)]
+    pub invoice: Option<super::InvoiceData>,
 }
 
 impl Document {

@@ -10,6 +10,7 @@ mod decisions;
 mod delivery;
 pub(crate) mod digest;
 mod document;
+mod invoice;
 mod place;
 
 pub use self::channel::Channel;
@@ -21,4 +22,5 @@ pub use self::decisions::{
 pub use self::delivery::{DeliveryError, ErrorClass, Receipt};
 pub(crate) use self::document::flatten_for;
 pub use self::document::{Align, Bar, Block, Column, Document, Paper, Span, Tone};
+pub use self::invoice::InvoiceData;
 pub use self::place::{Diagnostic, FieldProblem, Place};

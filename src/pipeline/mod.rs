@@ -199,8 +199,16 @@ impl<'d> Pipeline<'d> {
         result.unwrap_or_else(|e| Rendering::Failed(Failure::new(Stage::Render, Some(channel), &e)))
     }
 
-    /// The print PDF of a composed document.
+    /// The print PDF of a composed document: Factur-X (PDF/A-3b with the
+    /// invoice XML) when the design's `invoice.toml` says `embed = true`.
     pub fn pdf(&self, doc: &Document, options: &PdfOptions) -> Result<render::Pdf> {
+        #[cfg(feature = "factur-x")]
+        if let Some(engine) = &self.print
+            && render::embeds_factur_x(self.design)
+        {
+            let xml = render::factur_x_xml(self.design, doc)?;
+            return engine.render_factur_x(doc, &xml, options);
+        }
         #[cfg(feature = "print")]
         if let Some(engine) = &self.print {
             return engine.render_with(doc, options);

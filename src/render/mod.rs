@@ -18,6 +18,8 @@
 //! The print channel (feature `print`, on by default) needs the design's
 //! print frame and fonts, loaded once into a [`PrintEngine`].
 
+#[cfg(feature = "factur-x")]
+mod facturx;
 mod html;
 #[cfg(feature = "print")]
 mod pdf;
@@ -25,6 +27,8 @@ mod pdf_types;
 mod sms;
 mod text;
 
+#[cfg(feature = "factur-x")]
+pub use self::facturx::{FACTUR_X_FILE, embeds_factur_x, factur_x_xml};
 pub use self::html::{Email, EmailOptions, email, email_with};
 #[cfg(feature = "print")]
 pub use self::pdf::PrintEngine;

@@ -65,6 +65,7 @@ impl PrintEngine {
             engine: &self.engine,
             data: Bytes::new(view::chunk_data(&self.engine, &letters, &first.design)),
             today,
+            attachment: None,
         };
         let result = self.typeset_chunk(&world, docs, hashes, duplex);
         typst::comemo::evict(super::MEMO_MAX_AGE);

@@ -209,6 +209,7 @@ mod tests {
                 engine: &engine,
                 data: typst::foundations::Bytes::new(serde_json::to_vec(&data).unwrap()),
                 today: typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap(),
+                attachment: None,
             };
             let out = typst::compile::<typst_layout::PagedDocument>(&world).output;
             let _ = std::fs::remove_dir_all(&dir);

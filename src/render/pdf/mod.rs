@@ -106,6 +106,17 @@ impl PrintEngine {
 
     /// Renders the PDF with options (archive standards, a preview PNG).
     pub fn render_with(&self, doc: &Document, options: &PdfOptions) -> Result<Pdf> {
+        self.render_attaching(doc, options, None)
+    }
+
+    /// Renders the PDF with `attachment` (an e-invoice's XML) attached as
+    /// `factur-x.xml`; see `render::facturx`.
+    pub(crate) fn render_attaching(
+        &self,
+        doc: &Document,
+        options: &PdfOptions,
+        attachment: Option<Vec<u8>>,
+    ) -> Result<Pdf> {
         let fail = |msg: String| Error::render(&doc.record, Channel::Print, msg);
         let engine = &self.engine;
         let data = view::data(engine, doc).map_err(fail)?;
@@ -120,6 +131,7 @@ impl PrintEngine {
             engine,
             data: Bytes::new(data),
             today,
+            attachment: attachment.map(Bytes::new),
         };
         let result = typeset(&world, doc, options, self.max_pages).map(|pdf| Pdf {
             content_hash,

@@ -64,6 +64,15 @@ fn project_id(path: &str) -> Option<FileId> {
 pub(crate) static DATA_ID: LazyLock<FileId> =
     LazyLock::new(|| project_id(DATA_PATH).expect("a valid virtual path"));
 
+/// The e-invoice XML a Factur-X PDF attaches: one fixed path at the root,
+/// so the attachment is named `factur-x.xml` (Typst names it by its path).
+pub(crate) const ATTACHMENT_PATH: &str = "/factur-x.xml";
+static ATTACHMENT_ID: LazyLock<FileId> =
+    LazyLock::new(|| project_id(ATTACHMENT_PATH).expect("a valid virtual path"));
+/// The program that lays out the frame and attaches the XML to it.
+static ATTACHING_ID: LazyLock<FileId> =
+    LazyLock::new(|| project_id("/factur-x.typ").expect("a valid virtual path"));
+
 /// File types a print frame may read from the brand and design folders.
 const SERVED: [&str; 8] = ["typ", "svg", "png", "jpg", "jpeg", "gif", "webp", "txt"];
 /// Larger files are not served (a frame has no business with them).
@@ -127,6 +136,7 @@ impl Engine {
         };
         engine.main = id;
         engine.main_shown = engine.shown(path);
+        engine.add_attaching(path);
         // Warm the fonts now, not in the first customer's render.
         LazyLock::force(&FONTS);
         Ok(engine)
@@ -160,6 +170,17 @@ impl Engine {
             }
             self.add(id, &ext, bytes, path)
         })
+    }
+
+    /// The frame with the e-invoice attached (`pdf.attach`, relationship
+    /// `alternative`, as Factur-X wants), parsed once: it includes the main
+    /// program, so the pages are the frame's own.
+    fn add_attaching(&mut self, main: &str) {
+        let text = format!(
+            "#include \"{main}\"\n#pdf.attach(\"{ATTACHMENT_PATH}\", relationship: \"alternative\", mime-type: \"text/xml\", description: \"Factur-X/ZUGFeRD invoice (EN 16931)\")\n"
+        );
+        self.sources
+            .insert(*ATTACHING_ID, Source::new(*ATTACHING_ID, text));
     }
 
     /// Adds one file: a Typst source is parsed once, here.
@@ -199,6 +220,8 @@ pub(crate) struct DocWorld<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) data: Bytes,
     pub(crate) today: Datetime,
+    /// The e-invoice XML to attach, for a Factur-X PDF.
+    pub(crate) attachment: Option<Bytes>,
 }
 
 impl DocWorld<'_> {
@@ -225,7 +248,10 @@ impl World for DocWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.engine.main
+        match self.attachment {
+            Some(_) => *ATTACHING_ID,
+            None => self.engine.main,
+        }
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
@@ -241,6 +267,9 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *DATA_ID {
             return Ok(self.data.clone());
+        }
+        if let Some(xml) = self.attachment.as_ref().filter(|_| id == *ATTACHMENT_ID) {
+            return Ok(xml.clone());
         }
         self.engine
             .files
