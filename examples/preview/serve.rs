@@ -76,6 +76,10 @@ struct State {
     csp: String,
     /// The port listened on, for the Host and Origin checks.
     port: u16,
+    /// Email checks waiting for the checks thread, and the newest preview
+    /// asked about: older ones are answered without running the tools.
+    checks: Mutex<std::sync::mpsc::Sender<(u64, Request)>>,
+    newest_checked: AtomicU64,
 }
 
 pub fn serve(args: Args) -> Result<(), String> {
@@ -89,6 +93,7 @@ pub fn serve(args: Args) -> Result<(), String> {
         .to_ip()
         .map(|a| a.port())
         .ok_or("no TCP address")?;
+    let (checks_tx, checks_rx) = std::sync::mpsc::channel();
     let state = Arc::new(State {
         templates: args.templates.clone(),
         version: Arc::new(AtomicU64::new(1)),
@@ -96,7 +101,13 @@ pub fn serve(args: Args) -> Result<(), String> {
         transports: args.transports,
         csp: http::csp(PAGE),
         port,
+        checks: Mutex::new(checks_tx),
+        newest_checked: AtomicU64::new(0),
     });
+    {
+        let state = state.clone();
+        std::thread::spawn(move || run_checks(&state, &checks_rx));
+    }
     // A panic while rendering is reported to the page as an error; its
     // message goes to the server's stderr, one line, not to the client.
     std::panic::set_hook(Box::new(|info| {
@@ -171,9 +182,42 @@ fn handle(state: &State, mut req: Request) {
     let method = req.method().clone();
     let reply = match http::refuse_foreign(&req, state.port) {
         Some(refused) => refused,
-        None => route(state, &method, &path, &query, &mut req),
+        None => {
+            if let (Method::Get, Some(id)) = (&method, path.strip_prefix("/api/checks/")) {
+                return queue_checks(state, id, req);
+            }
+            route(state, &method, &path, &query, &mut req)
+        }
     };
     respond(state, req, reply);
+}
+
+/// Email checks take seconds (node, SpamAssassin): they run on a thread of
+/// their own, so previews never wait behind them.
+fn queue_checks(state: &State, id: &str, req: Request) {
+    let id = id.parse::<u64>().ok();
+    let Some(id) = id.filter(|id| lock(&state.cache).get(*id).is_some()) else {
+        return respond(
+            state,
+            req,
+            Reply::error(404, "this preview is gone; the page fetches a new one"),
+        );
+    };
+    state.newest_checked.fetch_max(id, Ordering::SeqCst);
+    let _ = lock(&state.checks).send((id, req));
+}
+
+fn run_checks(state: &State, queue: &std::sync::mpsc::Receiver<(u64, Request)>) {
+    while let Ok((id, req)) = queue.recv() {
+        let reply = if id < state.newest_checked.load(Ordering::SeqCst) {
+            Reply::error(409, "a newer preview was checked instead")
+        } else {
+            with_kept(state, &id.to_string(), |r| {
+                Reply::json(200, &checks::checks(r))
+            })
+        };
+        respond(state, req, reply);
+    }
 }
 
 fn route(
@@ -193,11 +237,6 @@ fn route(
         (Method::Get, "/api/preview") => preview_sample(state, query),
         (Method::Post, "/api/preview") => preview_posted(state, query, req),
         (Method::Get, p) if p.starts_with("/api/png/") => png(state, &p["/api/png/".len()..]),
-        (Method::Get, p) if p.starts_with("/api/checks/") => {
-            with_kept(state, &p["/api/checks/".len()..], |r| {
-                Reply::json(200, &checks::checks(r))
-            })
-        }
         (Method::Post, p) if p.starts_with("/api/send/") => send_test(state, p, req),
         (Method::Get, p) if p.starts_with("/assets/") => asset(state, &p["/assets/".len()..]),
         (Method::Get, _) | (Method::Post, _) => Reply::error(404, "not found"),
