@@ -39,7 +39,7 @@ pub(super) fn omr_bits(layout: &MarkLayout, seq: usize, last: bool) -> Vec<bool>
         .map(|m| match m {
             OmrMark::Benchmark | OmrMark::Safety => true,
             OmrMark::Collate => last,
-            OmrMark::Seq(b) => seq % 8 & usize::from(*b) != 0,
+            OmrMark::Seq(b) => (seq % 8) & usize::from(*b) != 0,
             OmrMark::Parity => false,
         })
         .collect();
