@@ -72,13 +72,13 @@ pub use self::dispatch::{
 };
 #[cfg(feature = "print-spool")]
 pub use self::print::{Envelope, PrintOptions, PrintSpool, ReadBack, SpoolSummary, read_back};
-#[cfg(feature = "print-spool")]
-pub use crate::design::print::{MarkLayout, OmrMark, Overflow, PrintProduction, Sides};
 #[cfg(feature = "sms-http")]
 pub use self::sms_http::{SmsFormat, SmsHttpOptions, SmsHttpTransport};
 #[cfg(feature = "smtp")]
 pub use self::smtp::{SmtpOptions, SmtpTls, SmtpTransport};
 pub use self::stub::StubTransport;
+#[cfg(feature = "print-spool")]
+pub use crate::design::print::{MarkLayout, OmrMark, Overflow, PrintProduction, Sides};
 pub use crate::ledger::{Attempt, DeliveryStatus, Ledger, LedgerOptions, State, Summary};
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
