@@ -491,6 +491,34 @@ mod tests {
     }
 
     #[test]
+    fn the_pick_is_greedy_prefers_samples_as_given_and_stops_when_nothing_is_new() {
+        let case = |sample: usize, forced: bool| SampleCase {
+            sample,
+            id: format!("C{sample}"),
+            locale: String::new(),
+            forced,
+            record: Value::Null,
+            decisions: Decisions::default(),
+        };
+        // Outcomes 0..4; outcome 4 is shown by nobody.
+        let cases = [
+            case(0, true),
+            case(0, false),
+            case(1, false),
+            case(2, false),
+        ];
+        let shows = [
+            vec![true, true, false, false, false],
+            vec![true, true, false, false, false],
+            vec![false, true, true, false, false],
+            vec![false, false, true, true, false],
+        ];
+        // Cases 1 and 0 tie (2 new each): the sample as given wins; then
+        // case 3 (2 new) before case 2 (1 new); then nothing is left.
+        assert_eq!(pick(&shows, &cases), [1, 3]);
+    }
+
+    #[test]
     fn set_path_creates_and_refuses() {
         let mut v = serde_json::json!({"customer": {"id": "1"}, "n": 3});
         assert!(set_path(&mut v, "customer.locale", "de-DE".into()));
