@@ -84,6 +84,14 @@ fn html_escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// Whether `err` is a Swiss QR-bill refusing a value of `path` for the
+/// customer `id`: the record, the field and the standard named.
+fn swiss_refusal(err: &str, id: &str, path: &str) -> bool {
+    let (head, _) = err.split_once(": Swiss QR-bill: ").unwrap_or_default();
+    head.strip_prefix(&format!("record {id}: "))
+        .is_some_and(|fields| fields.split([',', ' ']).any(|f| f == path))
+}
+
 #[test]
 fn hostile_strings_in_every_string_field_stay_text() {
     let mut checked = 0;
@@ -111,8 +119,13 @@ fn hostile_strings_in_every_string_field_stay_text() {
                         "{name}/{id} {path} = {:?}",
                         evil.chars().take(40).collect::<String>()
                     );
-                    let doc = vellum::compose(&d, &r, &options())
-                        .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                    let doc = match vellum::compose(&d, &r, &options()) {
+                        Ok(doc) => doc,
+                        // A Swiss QR-bill takes only its character set and
+                        // lengths: the record fails, naming the field.
+                        Err(e) if swiss_refusal(&e.to_string(), &id, path) => continue,
+                        Err(e) => panic!("{ctx}: {e}"),
+                    };
                     let email =
                         vellum::render::email(&d, &doc).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                     // Nothing added to the HTML: no tag or attribute the benign record lacks.

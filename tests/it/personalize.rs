@@ -81,7 +81,7 @@ fn no_marketing_consent_means_no_offer_in_any_channel() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 12);
+    assert_eq!(checked, 14);
     // With consent, the same customers do get a marketing offer (the test can fail).
     let (_, mut record) = samples("bill").into_iter().next().unwrap();
     record["customer"]["consent"]["marketing"] = json!(true);

@@ -83,15 +83,20 @@ fn swiss_bill(spec: &SwissSpec, env: &mut Env<'_>) -> Result<SwissBill, FieldPro
     })
 }
 
-/// The field a slot is bound to, or `::: qr <slot>` when it is more than
-/// one placeholder.
+/// The field a slot is bound to; for a slot of text and placeholders, the
+/// fields it reads and the slot: `invoice.number (::: qr message)`.
 fn path_of(spec: &SwissSpec, slot: &str) -> String {
     if slot == "amount" {
         return spec.amount.full.to_string();
     }
     let t = spec.text.iter().find(|(s, _)| *s == slot).map(|(_, t)| t);
-    match t.and_then(|t| t.single_field()) {
-        Some(f) => f.full.to_string(),
-        None => format!("::: qr {slot}"),
+    if let Some(f) = t.and_then(|t| t.single_field()) {
+        return f.full.to_string();
+    }
+    let fields = t.map(|t| t.field_paths().join(", ")).unwrap_or_default();
+    if fields.is_empty() {
+        format!("::: qr {slot}")
+    } else {
+        format!("{fields} (::: qr {slot})")
     }
 }

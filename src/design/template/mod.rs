@@ -244,6 +244,36 @@ impl Template {
         self.parts.extend(other.parts);
     }
 
+    /// The declared paths of the fields the template reads, in order.
+    pub(crate) fn field_paths(&self) -> Vec<&str> {
+        fn expr<'t>(e: &'t Expr, out: &mut Vec<&'t str>) {
+            match e {
+                Expr::Field(f) => out.push(&f.full),
+                Expr::Call(c) => {
+                    c.args.iter().for_each(|a| expr(a, out));
+                    c.hash.iter().for_each(|(_, a)| expr(a, out));
+                }
+                Expr::Lit(_) | Expr::Index => {}
+            }
+        }
+        fn parts<'t>(ps: &'t [Part], out: &mut Vec<&'t str>) {
+            for p in ps {
+                match p {
+                    Part::Lit(_) => {}
+                    Part::Expr(e) => expr(e, out),
+                    Part::Cond(c) => {
+                        expr(&c.expr, out);
+                        parts(&c.then, out);
+                        parts(&c.otherwise, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        parts(&self.parts, &mut out);
+        out
+    }
+
     /// The field, when the template is exactly one placeholder `{{field}}`.
     pub(crate) fn single_field(&self) -> Option<&FieldRef> {
         match self.parts.as_slice() {
