@@ -339,3 +339,40 @@ fn a_bill_that_breaks_the_standard_is_an_error_naming_the_field() {
         assert!(err.contains(why), "{field}: no reason in {err:?}");
     }
 }
+
+/// However long the bill, the payment part is whole at the foot of its
+/// last page: a body that leaves no room pushes it to a page of its own.
+#[test]
+fn the_payment_part_moves_to_a_new_page_when_the_body_leaves_no_room() {
+    let design = bill();
+    let mut pages_seen = Vec::new();
+    for n in [3, 10, 14, 18] {
+        let mut record = sample("C1007");
+        let item = record["items"][0].clone();
+        let items = record["items"].as_array_mut().unwrap();
+        while items.len() < n {
+            items.push(item.clone());
+        }
+        let name = format!("C1007-{n}-items");
+        let (_, pdf, pages) = render(&design, &record, &name);
+        let codes = zxing(&page_png(&pdf, pages, &name));
+        assert_eq!(codes.len(), 1, "{n} items: {codes:?}");
+        assert!(codes[0].starts_with("SPC\n0200\n1\n"), "{n} items");
+        let p = pages.to_string();
+        let text = String::from_utf8(run(
+            "pdftotext",
+            &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+        ))
+        .unwrap();
+        assert!(
+            text.contains("Zahlteil") && text.contains("Empfangsschein"),
+            "{n} items:\n{text}"
+        );
+        pages_seen.push(pages);
+    }
+    pages_seen.dedup();
+    assert!(
+        pages_seen.len() > 1,
+        "every length gave {pages_seen:?} pages"
+    );
+}
