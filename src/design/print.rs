@@ -246,6 +246,20 @@ pub(super) fn production(
             "e.g. { standard = 20, large = 500 }",
         );
     }
+    if let Some(b) = &t.blank_back_text
+        && b.get_ref()
+            .chars()
+            .any(|c| u32::from(c) > 255 || c.is_control())
+    {
+        bad(
+            b.span(),
+            format!(
+                "blank_back_text {:?} is not Latin-1 text on one line",
+                b.get_ref()
+            ),
+            "the blank back is set in PDF's built-in Helvetica, which has Latin-1 only",
+        );
+    }
     if let Some(p) = &t.presort_digits
         && !(1..=10).contains(p.get_ref())
     {

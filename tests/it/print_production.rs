@@ -124,7 +124,7 @@ fn bad_print_settings_are_errors_with_their_place() {
     let dir = out_dir("errors2");
     let err = bill_with(
         &dir,
-        "max_sheets_per_envelope = 0\n[print.marks]\nzone = [12, 110, 12, 90]\nomr = [\"benchmark\", \"seq9\"]",
+        "max_sheets_per_envelope = 0\nblank_back_text = \"空白\"\n[print.marks]\nzone = [12, 110, 12, 90]\nomr = [\"benchmark\", \"seq9\"]",
     )
     .unwrap_err();
     assert!(
@@ -132,9 +132,10 @@ fn bad_print_settings_are_errors_with_their_place() {
         "{err}"
     );
     assert!(err.contains("unknown OMR mark \"seq9\""), "{err}");
+    assert!(err.contains("is not Latin-1 text on one line"), "{err}");
     // Every problem at once, each with file, line and column.
     let places = err.matches("bill/design.toml:").count();
-    assert!(places >= 2, "{err}");
+    assert!(places >= 3, "{err}");
 }
 
 #[test]
@@ -551,4 +552,42 @@ fn a_stream_that_fails_its_read_back_is_not_released() {
     assert!(!dir.join("print/manifest-0001.json").exists());
     // The letters stay staged for a close once the cause is found.
     assert_eq!(std::fs::read_dir(&staging).unwrap().count(), 10);
+}
+
+#[test]
+fn a_typeset_chunk_gets_the_marks_and_sheets_too() {
+    let (dir, design, options) = production("chunk");
+    let pipeline = Pipeline::new(
+        &design,
+        PipelineOptions::default().today(Date::parse("2026-12-01").unwrap()),
+    )
+    .unwrap();
+    let docs: Vec<vellum::model::Document> = mixed()
+        .iter()
+        .map(|c| pipeline.document(c).unwrap())
+        .collect();
+    let refs: Vec<&vellum::model::Document> = docs.iter().collect();
+    let chunk = pipeline.print_chunk(&refs, true).unwrap();
+    let spool = PrintSpool::new(dir.join("print"), options).unwrap();
+    let message = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    for (i, doc) in docs.iter().enumerate() {
+        let comm = pipeline
+            .communication_in_chunk(doc, &chunk, i, &message)
+            .unwrap();
+        spool.send(comm.message(Channel::Print).unwrap()).unwrap();
+    }
+    let summary = spool.close().unwrap();
+    let e = &summary.envelopes;
+    // The chunk's own blank backs (Typst's) keep every letter on a front.
+    assert!(e.iter().all(|e| e.first_page % 2 == 1), "{e:?}");
+    let sheets: usize = e.iter().map(|e| e.sheets).sum();
+    assert_eq!(summary.read_back[0].marked_sheets, sheets);
+    let png = dir.join("zone.png");
+    let last = e.last().unwrap();
+    zone(&summary.batches[0], last.first_page, &png);
+    assert_eq!(
+        dmtxread(&png),
+        format!("VLM|2026-12|{}|1/{}", last.envelope, last.sheets)
+    );
+    assert!(pdftotext(&summary.batches[0], 1, 1).contains("JOB SHEET"));
 }
