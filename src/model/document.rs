@@ -238,7 +238,8 @@ pub enum Block {
     },
     /// A QR code.
     Qr {
-        /// `url` or `epc`.
+        /// `url`, `epc` (a GiroCode payment) or `swiss` (a Swiss QR-bill's
+        /// `SPC` payload; print lays out its payment part and receipt).
         kind: String,
         /// The encoded text.
         payload: String,
