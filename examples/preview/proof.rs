@@ -59,7 +59,6 @@ pub struct Proof {
 /// The proof PDF of the design in `design_dir` for the samples in `data`
 /// (default: the design's `samples/`), and its coverage. Errors name the
 /// file and place.
-#[allow(dead_code)] // for the preview page's button
 pub fn proof_pdf(design_dir: &Path, data: Option<&Path>) -> Result<(Vec<u8>, Coverage), String> {
     proof_with(design_dir, data, &ProofOptions::default()).map(|p| (p.pdf, p.coverage))
 }

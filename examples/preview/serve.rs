@@ -235,6 +235,7 @@ fn route(
         ),
         (Method::Get, "/api/designs") => designs_reply(state),
         (Method::Get, "/api/preview") => preview_sample(state, query),
+        (Method::Get, "/api/proof") => proof(state, query),
         (Method::Post, "/api/preview") => preview_posted(state, query, req),
         (Method::Get, p) if p.starts_with("/api/png/") => png(state, &p["/api/png/".len()..]),
         (Method::Post, p) if p.starts_with("/api/send/") => send_test(state, p, req),
@@ -358,6 +359,25 @@ fn send_test(state: &State, path: &str, req: &mut Request) -> Reply {
             Err(e) => Reply::json(200, &json!({ "error": e })),
         }
     })
+}
+
+/// The approver's proof PDF of the design the query names (its samples,
+/// chosen to cover every rule outcome; see `preview proof`). Takes seconds
+/// (chromium prints each email), on one of the request threads.
+fn proof(state: &State, query: &HashMap<String, String>) -> Reply {
+    let dir = match lookup(state, query, false) {
+        Ok((dir, _)) => dir,
+        Err(reply) => return reply,
+    };
+    let made = catch_unwind(|| crate::proof::proof_pdf(&dir, None));
+    match made {
+        Ok(Ok((pdf, _))) => Reply::new(200, "application/pdf", pdf),
+        Ok(Err(message)) => Reply::new(422, "text/plain; charset=utf-8", message.into_bytes()),
+        Err(_) => Reply::error(
+            500,
+            "the proof failed inside vellum; the server's log says where",
+        ),
+    }
 }
 
 /// The design folder (and sample file) the query names, by the names

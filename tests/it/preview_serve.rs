@@ -252,6 +252,42 @@ fn lists_the_designs_and_previews_each_sample() {
 }
 
 #[test]
+fn the_proof_button_serves_the_designs_proof_pdf() {
+    let p = Preview::start(&templates());
+    let mut r = agent()
+        .get(format!("{}api/proof?design=welcome", p.url))
+        .call()
+        .expect("GET /api/proof");
+    assert_eq!(r.status().as_u16(), 200);
+    let pdf = r
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .expect("body");
+    assert!(
+        pdf.starts_with(b"%PDF-"),
+        "not a PDF: {:?}",
+        &pdf[..pdf.len().min(40)]
+    );
+    let file = std::env::temp_dir().join(format!("vellum-proof-{}.pdf", std::process::id()));
+    std::fs::write(&file, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("welcome"), "the proof names its design");
+    let page = p.get("/").1;
+    assert!(
+        page.contains("id=\"proof\""),
+        "the page has the proof button"
+    );
+}
+
+#[test]
 fn refuses_anything_it_did_not_list() {
     let p = Preview::start(&templates());
     for path in [
@@ -268,6 +304,9 @@ fn refuses_anything_it_did_not_list() {
         ),
         "/api/preview?design=bill",
         "/api/preview?design=nope&sample=C1001",
+        "/api/proof?design=../templates/bill",
+        "/api/proof?design=%2e%2e%2fbill",
+        "/api/proof?design=nope",
         "/../Cargo.toml",
         "/%2e%2e/Cargo.toml",
         "/assets/bill/..%2fdesign.toml",
