@@ -93,7 +93,7 @@ mod personalize;
 mod pipeline;
 pub mod render;
 
-pub use self::compose::{compose, compose_for};
+pub use self::compose::{compose, compose_for, qr_reference};
 pub use self::design::shell::{Brand, Colors};
 pub use self::design::{
     Approval, ApprovalRecord, ApprovalState, Change, ChangedFile, Design, FieldType, FileLoader,

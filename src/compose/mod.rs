@@ -8,6 +8,8 @@ mod invoice;
 mod payment;
 mod qrbill;
 
+pub use self::qrbill::qr_reference;
+
 use std::borrow::Cow;
 
 use serde_json::Value;

@@ -73,8 +73,21 @@ fn customer(bases: &[Value], i: usize, rng: &mut fastrand::Rng) -> String {
     mix_contact(cust, rng);
     c["account"]["number"] = json!(format!("41{:08}", i + 1));
     c["invoice"]["number"] = json!(format!("NWE-26-{:07}", i + 1));
-    c["payment"]["reference"] = json!(format!("NWE-26-{:07}", i + 1));
+    c["payment"]["reference"] = json!(reference(&c, i + 1));
     c.to_string()
+}
+
+/// The payment reference: a Swiss QR reference for a sample that has one
+/// (a CHF bill to a QR-IBAN), else the invoice number.
+fn reference(c: &Value, n: usize) -> String {
+    let digits = |r: &str| r.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+    let qrr = c["payment"]["reference"]
+        .as_str()
+        .is_some_and(|r| digits(r) == 27 && r.bytes().all(|b| b.is_ascii_digit() || b == b' '));
+    match qrr.then(|| vellum::qr_reference(n as u64)).flatten() {
+        Some(r) => r,
+        None => format!("NWE-26-{n:07}"),
+    }
 }
 
 /// Preferences, consent and contact data as a real customer base has them.

@@ -12,6 +12,8 @@
 mod payload;
 mod reference;
 
+pub use reference::qr_reference;
+
 use crate::design::body::SwissSpec;
 use crate::design::fields::money_minor;
 use crate::design::template::Env;

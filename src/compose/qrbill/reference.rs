@@ -36,6 +36,15 @@ pub(crate) fn mod10_check(digits: &str) -> Option<u8> {
     Some((10 - carry) % 10)
 }
 
+/// The QR reference (QRR) of a number: its digits padded to 26 with
+/// leading zeros, then the check digit. `None` for 0 (a QR reference may not
+/// be all zeros).
+pub fn qr_reference(number: u64) -> Option<String> {
+    let digits = format!("{number:026}");
+    let check = mod10_check(&digits).filter(|_| number > 0)?;
+    Some(format!("{digits}{check}"))
+}
+
 /// Whether `r` (spaces removed) is a valid QR reference: 27 digits, not all
 /// zero, the last one the check digit of the others.
 pub(crate) fn is_qrr(r: &str) -> bool {
@@ -87,6 +96,15 @@ mod tests {
         assert!(!is_qrr("21000000000313947143000901"));
         assert!(!is_qrr("000000000000000000000000000"));
         assert!(!is_qrr("21000000000313947143000901A"));
+    }
+
+    #[test]
+    fn qr_references_of_numbers_are_valid() {
+        for n in [1, 13, 999_999, u64::MAX] {
+            let r = qr_reference(n).unwrap();
+            assert!(is_qrr(&r), "{n}: {r}");
+        }
+        assert_eq!(qr_reference(0), None);
     }
 
     /// ISO 11649's own example, RF18 5390 0754 7034 (also the
