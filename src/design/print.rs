@@ -212,7 +212,39 @@ pub(super) fn production(
     at: &dyn Fn(Range<usize>) -> Place,
     diags: &mut Vec<Diagnostic>,
 ) -> PrintProduction {
+    check(t, at, diags);
     let d = PrintProduction::default();
+    let mut classes: Vec<(String, u32)> = match &t.weight_classes {
+        Some(c) => c.get_ref().iter().map(|(n, g)| (n.clone(), *g)).collect(),
+        None => d.weight_classes,
+    };
+    classes.sort_by_key(|(_, g)| *g);
+    PrintProduction {
+        sides: t.sides.unwrap_or_default(),
+        blank_back_text: t.blank_back_text.as_ref().map(|s| s.get_ref().clone()),
+        max_sheets_per_envelope: t.max_sheets_per_envelope.as_ref().map(|n| *n.get_ref()),
+        envelope_overflow: t.envelope_overflow.unwrap_or_default(),
+        grams_per_sheet: t
+            .grams_per_sheet
+            .as_ref()
+            .map_or(d.grams_per_sheet, |g| *g.get_ref()),
+        envelope_grams: t
+            .envelope_grams
+            .as_ref()
+            .map_or(d.envelope_grams, |g| *g.get_ref()),
+        weight_classes: classes,
+        presort_digits: t
+            .presort_digits
+            .as_ref()
+            .map_or(d.presort_digits, |p| *p.get_ref()),
+        job_sheet: t.job_sheet,
+        separators: t.separators,
+        marks: t.marks.as_ref().map(|m| marks(m, at, diags)),
+    }
+}
+
+/// The checks of the production values that have no table of their own.
+fn check(t: &PrintToml, at: &dyn Fn(Range<usize>) -> Place, diags: &mut Vec<Diagnostic>) {
     let mut bad = |span: Range<usize>, msg: String, hint: &str| {
         diags.push(Diagnostic::new(at(span), msg).hint(hint));
     };
@@ -268,30 +300,6 @@ pub(super) fn production(
             format!("presort_digits = {} is not 1 to 10", p.get_ref()),
             "e.g. 2",
         );
-    }
-    let mut classes: Vec<(String, u32)> = match &t.weight_classes {
-        Some(c) => c.get_ref().iter().map(|(n, g)| (n.clone(), *g)).collect(),
-        None => d.weight_classes,
-    };
-    classes.sort_by_key(|(_, g)| *g);
-    PrintProduction {
-        sides: t.sides.unwrap_or_default(),
-        blank_back_text: t.blank_back_text.as_ref().map(|s| s.get_ref().clone()),
-        max_sheets_per_envelope: t.max_sheets_per_envelope.as_ref().map(|n| *n.get_ref()),
-        envelope_overflow: t.envelope_overflow.unwrap_or_default(),
-        grams_per_sheet: t
-            .grams_per_sheet
-            .as_ref()
-            .map_or(d.grams_per_sheet, |g| *g.get_ref()),
-        envelope_grams: t
-            .envelope_grams
-            .as_ref()
-            .map_or(d.envelope_grams, |g| *g.get_ref()),
-        weight_classes: classes,
-        presort_digits: t.presort_digits.as_ref().map_or(2, |p| *p.get_ref()),
-        job_sheet: t.job_sheet,
-        separators: t.separators,
-        marks: t.marks.as_ref().map(|m| marks(m, at, diags)),
     }
 }
 

@@ -20,72 +20,32 @@ const EPC: SlotSpec = SlotSpec {
     attrs: &["kind"],
 };
 
+/// The Swiss QR-bill's text slots, then `extra`: written once for
+/// [`SWISS_TEXT`] and the slot lists of `kind=swiss` and `kind=auto`.
+macro_rules! swiss_slots {
+    ($($extra:literal),*) => {
+        &[
+            "name", "street", "building", "postal-code", "town", "country",
+            "debtor-name", "debtor-street", "debtor-building", "debtor-postal-code",
+            "debtor-town", "debtor-country", "reference", "message", "iban",
+            $($extra),*
+        ]
+    };
+}
+
 /// The slots of a Swiss QR-bill besides `iban` and `amount`: the creditor
 /// (`name` ... `country`), the ultimate debtor (`debtor-*`), the reference
 /// and the unstructured message.
-pub(crate) const SWISS_TEXT: &[&str] = &[
-    "name",
-    "street",
-    "building",
-    "postal-code",
-    "town",
-    "country",
-    "debtor-name",
-    "debtor-street",
-    "debtor-building",
-    "debtor-postal-code",
-    "debtor-town",
-    "debtor-country",
-    "reference",
-    "message",
-    "iban",
-];
+pub(crate) const SWISS_TEXT: &[&str] = swiss_slots!();
 
 const SWISS: SlotSpec = SlotSpec {
-    allowed: &[
-        "name",
-        "street",
-        "building",
-        "postal-code",
-        "town",
-        "country",
-        "debtor-name",
-        "debtor-street",
-        "debtor-building",
-        "debtor-postal-code",
-        "debtor-town",
-        "debtor-country",
-        "reference",
-        "message",
-        "iban",
-        "amount",
-        "caption",
-    ],
+    allowed: swiss_slots!("amount", "caption"),
     required: &["name", "iban", "amount", "postal-code", "town", "country"],
     attrs: &["kind"],
 };
 
 const AUTO: SlotSpec = SlotSpec {
-    allowed: &[
-        "name",
-        "street",
-        "building",
-        "postal-code",
-        "town",
-        "country",
-        "debtor-name",
-        "debtor-street",
-        "debtor-building",
-        "debtor-postal-code",
-        "debtor-town",
-        "debtor-country",
-        "reference",
-        "message",
-        "iban",
-        "bic",
-        "amount",
-        "caption",
-    ],
+    allowed: swiss_slots!("bic", "amount", "caption"),
     required: &[
         "name",
         "iban",
