@@ -30,6 +30,8 @@
 //! batch                          records from files (JSON, JSON Lines, CSV); runs on
 //!                                one machine or shared by several (PostgreSQL)
 //!   pipeline                     one record through every stage; the outcome
+//!     events                     what comes back (bounces, receipts, replies,
+//!                                unsubscribes, returns) parsed and recorded
 //!     deliver                    backends, dispatcher (retries, fallback, respect)
 //!       ledger                   durable record of every attempt (SQLite, PostgreSQL)
 //!         message                envelopes, idempotency keys, MIME
@@ -85,6 +87,7 @@ pub mod deliver;
 mod design;
 mod error;
 mod escape;
+pub mod events;
 mod ledger;
 mod locale;
 mod message;

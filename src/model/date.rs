@@ -19,6 +19,14 @@ impl Date {
         civil_from_days((secs / 86_400) as i64)
     }
 
+    /// The UTC day of a moment.
+    pub(crate) fn of_utc(t: std::time::SystemTime) -> Date {
+        let secs = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        civil_from_days((secs / 86_400) as i64)
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ`: a moment in UTC, as records of who did what
     /// and when show it.
     pub(crate) fn utc_timestamp(t: std::time::SystemTime) -> String {
@@ -58,6 +66,26 @@ impl Date {
         (1..=days)
             .contains(&day)
             .then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    /// `YYYY-MM-DD`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a date: {s:?}")))
     }
 }
 

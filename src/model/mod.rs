@@ -12,6 +12,7 @@ pub(crate) mod digest;
 mod document;
 mod invoice;
 mod place;
+mod standing;
 
 pub use self::channel::Channel;
 pub use self::date::Date;
@@ -24,3 +25,4 @@ pub(crate) use self::document::flatten_for;
 pub use self::document::{Align, Bar, Block, Column, Document, Paper, Span, Tone};
 pub use self::invoice::InvoiceData;
 pub use self::place::{Diagnostic, FieldProblem, Place};
+pub use self::standing::{Preference, Scope, Standing, address_hash};
