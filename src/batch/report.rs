@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::deliver::Response;
 use crate::model::Channel;
 use crate::pipeline::Stage;
 
@@ -59,6 +60,12 @@ pub struct RunReport {
     /// the next run's flush writes them.
     #[serde(default)]
     pub flush_error: Option<String>,
+    /// What has come back so far for this run and design (bounces,
+    /// replies, unsubscribes, returns ingested into the ledger, with the
+    /// messages sent under the run key in all runs so far), when there is
+    /// a ledger.
+    #[serde(default)]
+    pub responses: Option<Response>,
     /// Seconds the run took.
     pub seconds: f64,
 }
@@ -164,6 +171,9 @@ impl fmt::Display for RunReport {
         }
         if let Some(e) = &self.flush_error {
             writeln!(f, "  NOT FINISHED: {e}")?;
+        }
+        if let Some(r) = self.responses.as_ref().filter(|r| r.has_events()) {
+            writeln!(f, "  responses so far: {r}")?;
         }
         let stages: Vec<String> = self
             .failed_by_stage

@@ -23,7 +23,7 @@ use super::source::{Item, Record, Source};
 use super::watch::Watch;
 use crate::deliver::{Audience, Communication, Dispatcher, MessageOptions, Outcome, PrintChunking};
 use crate::error::Result;
-use crate::model::{Channel, Document, Paper};
+use crate::model::{Channel, Document, Paper, Standing};
 use crate::pipeline::{Failure, Pipeline, Stage};
 
 /// Options of a run.
@@ -190,6 +190,9 @@ impl<'a> Run<'a> {
         if let Some(d) = senders {
             report.flush_error = d.flush().err().map(|e| e.message().to_owned());
         }
+        if let Some(d) = self.dispatcher {
+            report.responses = responses(d, &report);
+        }
         report.seconds = start.elapsed().as_secs_f64();
         if let Some(w) = self
             .watch
@@ -348,9 +351,10 @@ impl<'a> Run<'a> {
         {
             return Err(Done::NotSelected);
         }
+        let standing = self.standing(&id, &record.source)?;
         let doc = self
             .pipeline
-            .document(&record.value)
+            .document_with(&record.value, &standing)
             .map_err(|f| Done::Failed(Box::new(failed(&record.source, &id, &f))))?;
         if chunks && self.pipeline.prints_first(&doc) {
             return Ok(Prepared::Chunk(Pending {
@@ -363,6 +367,28 @@ impl<'a> Run<'a> {
             .communication(&doc, false, &self.options.message);
         self.messages(doc, record.source, communication)
             .map(Prepared::Send)
+    }
+
+    /// The customer's standing preferences from the ledger (none in a dry
+    /// run without one). A ledger that cannot answer fails the record: its
+    /// plan could otherwise send where the customer said no.
+    fn standing(&self, id: &str, source: &str) -> std::result::Result<Standing, Done> {
+        let Some(d) = self.dispatcher else {
+            return Ok(Standing::none());
+        };
+        d.ledger().standing(id).map_err(|e| {
+            Done::Failed(Box::new(FailedRecord {
+                source: source.to_owned(),
+                record: Some(id.to_owned()),
+                stage: Stage::Personalize.name().to_owned(),
+                channel: None,
+                field: None,
+                message: format!(
+                    "the ledger could not give the standing preferences: {}",
+                    e.message()
+                ),
+            }))
+        })
     }
 
     /// A rendered communication on its way to a sender, or the record's
@@ -458,6 +484,14 @@ impl<'a> Run<'a> {
             }
         }
     }
+}
+
+/// The response report's line for this run and design, if the ledger has
+/// one (a ledger that cannot say leaves it out: the run itself is done).
+fn responses(d: &Dispatcher, report: &RunReport) -> Option<crate::deliver::Response> {
+    let all = d.ledger().responses().ok()?;
+    all.into_iter()
+        .find(|r| r.run == report.run_key && r.design == report.design)
 }
 
 /// Where a worker hands records on.

@@ -79,7 +79,9 @@ pub use self::smtp::{SmtpOptions, SmtpTls, SmtpTransport};
 pub use self::stub::StubTransport;
 #[cfg(feature = "print-spool")]
 pub use crate::design::print::{MarkLayout, OmrMark, Overflow, PrintProduction, Sides};
-pub use crate::ledger::{Attempt, DeliveryStatus, Ledger, LedgerOptions, State, Summary};
+pub use crate::ledger::{
+    Answered, Attempt, DeliveryStatus, Ledger, LedgerOptions, Lookup, Response, State, Summary,
+};
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
 pub use crate::message::{

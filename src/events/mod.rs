@@ -9,5 +9,7 @@
 //! nothing is recorded from input that fails.
 
 mod event;
+mod ingest;
 
 pub use self::event::{Event, EventError, EventKind, Subject};
+pub use self::ingest::{Ingested, Rejected, ingest};

@@ -17,9 +17,11 @@
 //! re-render can later be checked against what was sent
 //! ([`crate::batch::verify`]) without the ledger keeping a copy.
 
+mod answers;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 mod sqlite;
+mod sqlite_answers;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -27,9 +29,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+pub(crate) use self::answers::EventRecord;
+pub use self::answers::{Answered, Lookup, Response};
 use crate::message::Message;
 use crate::model::Channel;
-use crate::model::{DeliveryError, Receipt};
+use crate::model::{DeliveryError, Receipt, Standing};
 
 /// The state of a message in the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,6 +49,9 @@ pub enum State {
     Rejected,
     /// Held back (consent, quiet hours, frequency cap).
     Held,
+    /// Delivered, then bounced or returned (an event said so): a later run
+    /// of the same key plans its communication again.
+    Bounced,
 }
 
 impl State {
@@ -55,6 +62,7 @@ impl State {
             State::Failed => "failed",
             State::Rejected => "rejected",
             State::Held => "held",
+            State::Bounced => "bounced",
         }
     }
     /// The state of a message not sent: held back, or rejected.
@@ -71,6 +79,7 @@ impl State {
             "failed" => State::Failed,
             "rejected" => State::Rejected,
             "held" => State::Held,
+            "bounced" => State::Bounced,
             _ => State::InFlight,
         }
     }
@@ -133,6 +142,8 @@ pub struct Summary {
     pub transient_failures: u64,
     /// Communications reported undeliverable.
     pub undeliverable: u64,
+    /// Messages delivered and then bounced or returned.
+    pub bounced: u64,
 }
 
 /// What [`Ledger::begin`] found.
@@ -242,6 +253,7 @@ trait Store: std::fmt::Debug + Send + Sync {
         &self,
         message: &Message,
         hash: &str,
+        address: Option<&str>,
         backend: &str,
         now: SystemTime,
     ) -> Result<Begin, DeliveryError>;
@@ -295,6 +307,15 @@ trait Store: std::fmt::Debug + Send + Sync {
     fn attempts(&self, key: &str) -> Result<Vec<Attempt>, DeliveryError>;
     /// Counts over the ledger.
     fn summary(&self) -> Result<Summary, DeliveryError>;
+    /// The message an event answers.
+    fn answered(&self, lookup: Lookup<'_>) -> Result<Option<Answered>, DeliveryError>;
+    /// Records an event, its preference and bounce; false for a replay.
+    fn record_event(&self, event: &EventRecord<'_>, now: SystemTime)
+    -> Result<bool, DeliveryError>;
+    /// A customer's standing preferences.
+    fn standing(&self, customer: &str) -> Result<Standing, DeliveryError>;
+    /// The response report.
+    fn responses(&self) -> Result<Vec<Response>, DeliveryError>;
 }
 
 /// The delivery ledger. Shared between threads; each call is one short
@@ -350,7 +371,9 @@ impl Ledger {
     ) -> Result<Begin, DeliveryError> {
         // An email with a PDF is a few hundred KB: hashed before any lock.
         let hash = message.content_hash();
-        self.store.begin(message, &hash, backend, now)
+        let address = message.address_hash();
+        self.store
+            .begin(message, &hash, address.as_deref(), backend, now)
     }
 
     /// Records the outcome of an attempt begun with [`Ledger::begin`].
@@ -447,5 +470,35 @@ impl Ledger {
     /// Counts over the ledger.
     pub fn summary(&self) -> Result<Summary, DeliveryError> {
         self.store.summary()
+    }
+
+    /// The message an event answers, if the ledger has it.
+    pub fn answered(&self, lookup: Lookup<'_>) -> Result<Option<Answered>, DeliveryError> {
+        self.store.answered(lookup)
+    }
+
+    /// Records an event against its message, with the preference it leaves
+    /// and, for a hard bounce or a returned envelope, the message and its
+    /// communication as bounced; all in one transaction. False when an
+    /// event with the same id was recorded before (a replay: nothing
+    /// changes).
+    pub(crate) fn record_event(
+        &self,
+        event: &EventRecord<'_>,
+        now: SystemTime,
+    ) -> Result<bool, DeliveryError> {
+        self.store.record_event(event, now)
+    }
+
+    /// A customer's standing preferences (bounced addresses, withdrawn
+    /// consent, unsubscribes), oldest first; empty when nothing came back.
+    pub fn standing(&self, customer: &str) -> Result<Standing, DeliveryError> {
+        self.store.standing(customer)
+    }
+
+    /// The response report: per run and design, messages sent and what
+    /// came back (delivered, bounced, unsubscribed, replied, returned).
+    pub fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
+        self.store.responses()
     }
 }

@@ -7,12 +7,13 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::sqlite_answers;
 use super::{
-    Attempt, Begin, Delivered, DeliveryStatus, Finished, LedgerOptions, State, Store, Summary,
-    now_ms,
+    Answered, Attempt, Begin, Delivered, DeliveryStatus, EventRecord, Finished, LedgerOptions,
+    Lookup, Response, State, Store, Summary, now_ms,
 };
 use crate::message::Message;
-use crate::model::{DeliveryError, Receipt};
+use crate::model::{DeliveryError, Receipt, Standing};
 
 /// The ledger in an SQLite file. Shared between threads; each call is one
 /// short transaction.
@@ -64,17 +65,49 @@ CREATE TABLE IF NOT EXISTS communications (
     reason TEXT,
     updated_ms INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
+CREATE INDEX IF NOT EXISTS messages_receipt ON messages(receipt);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    design TEXT NOT NULL,
+    run TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    source TEXT NOT NULL,
+    recorded_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_run ON events(run, design);
+CREATE TABLE IF NOT EXISTS preferences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    address TEXT,
+    on_day TEXT NOT NULL,
+    how TEXT NOT NULL,
+    event TEXT NOT NULL,
+    recorded_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS preferences_customer ON preferences(customer);
 ";
 
-/// Adds `messages.content_hash` to a ledger made before it existed; its
-/// rows keep `NULL` there ("no hash recorded"). In one immediate
-/// transaction, so two processes opening the same old file do not both add
-/// it.
-fn add_content_hash(conn: &Connection) -> rusqlite::Result<()> {
+/// Indexes on columns added after the first schema (made by `add_column`).
+const LATER_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS messages_address ON messages(address_hash, channel, updated_ms);
+";
+
+/// Adds the text column `column` to `messages` in a ledger made before it
+/// existed (`content_hash`, `address_hash`); its rows keep `NULL` there
+/// ("not recorded"). In one immediate transaction, so two processes opening
+/// the same old file do not both add it.
+fn add_column(conn: &Connection, column: &str) -> rusqlite::Result<()> {
     let has = |conn: &Connection| -> rusqlite::Result<bool> {
-        let mut st = conn
-            .prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'content_hash'")?;
-        st.exists([])
+        let mut st = conn.prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = ?1")?;
+        st.exists([column])
     };
     if has(conn)? {
         return Ok(());
@@ -82,7 +115,7 @@ fn add_content_hash(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let added = has(conn).and_then(|has| {
         if !has {
-            conn.execute_batch("ALTER TABLE messages ADD COLUMN content_hash TEXT")?;
+            conn.execute_batch(&format!("ALTER TABLE messages ADD COLUMN {column} TEXT"))?;
         }
         Ok(())
     });
@@ -121,7 +154,9 @@ impl Sqlite {
         )
         .map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
-        add_content_hash(&conn).map_err(db_err)?;
+        add_column(&conn, "content_hash").map_err(db_err)?;
+        add_column(&conn, "address_hash").map_err(db_err)?;
+        conn.execute_batch(LATER_INDEXES).map_err(db_err)?;
         Ok(Sqlite {
             conn: Mutex::new(conn),
         })
@@ -139,6 +174,7 @@ impl Store for Sqlite {
         &self,
         message: &Message,
         hash: &str,
+        address: Option<&str>,
         backend: &str,
         now: SystemTime,
     ) -> Result<Begin, DeliveryError> {
@@ -158,17 +194,17 @@ impl Store for Sqlite {
                 tx.prepare_cached(
                     "UPDATE messages SET state = 'in_flight', attempts = attempts + 1,
                      possibly_duplicated = possibly_duplicated OR ?2, updated_ms = ?3,
-                     content_hash = ?4 WHERE key = ?1",
+                     content_hash = ?4, address_hash = ?5 WHERE key = ?1",
                 )
                 .map_err(db_err)?
-                .execute(params![message.key, resent, ms, hash])
+                .execute(params![message.key, resent, ms, hash, address])
                 .map_err(db_err)?;
                 resent
             }
             None => {
                 tx.prepare_cached("INSERT INTO messages (key, communication, customer, design, version, run, channel,
-                     message_id, marketing, state, attempts, updated_ms, content_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10, ?11)").map_err(db_err)?.execute(params![
+                     message_id, marketing, state, attempts, updated_ms, content_hash, address_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_flight', 1, ?10, ?11, ?12)").map_err(db_err)?.execute(params![
                         message.key,
                         message.communication,
                         message.record,
@@ -179,7 +215,8 @@ impl Store for Sqlite {
                         message.message_id,
                         message.marketing,
                         ms,
-                        hash
+                        hash,
+                        address
                     ])
                 .map_err(db_err)?;
                 false
@@ -412,6 +449,27 @@ impl Store for Sqlite {
             undeliverable: count(
                 "SELECT count(*) FROM communications WHERE state = 'undeliverable'",
             )?,
+            bounced: count("SELECT count(*) FROM messages WHERE state = 'bounced'")?,
         })
+    }
+
+    fn answered(&self, lookup: Lookup<'_>) -> Result<Option<Answered>, DeliveryError> {
+        sqlite_answers::answered(&self.conn(), lookup).map_err(db_err)
+    }
+
+    fn record_event(
+        &self,
+        event: &EventRecord<'_>,
+        now: SystemTime,
+    ) -> Result<bool, DeliveryError> {
+        sqlite_answers::record_event(&mut self.conn(), event, now_ms(now)).map_err(db_err)
+    }
+
+    fn standing(&self, customer: &str) -> Result<Standing, DeliveryError> {
+        sqlite_answers::standing(&self.conn(), customer).map_err(db_err)
+    }
+
+    fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
+        sqlite_answers::responses(&self.conn()).map_err(db_err)
     }
 }

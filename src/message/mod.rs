@@ -7,6 +7,7 @@
 //! bytes go to the SMTP server, the directory backend and (after a crash) to
 //! the server again, with the same `Message-ID`.
 
+mod address;
 mod hash;
 
 use std::sync::Arc;

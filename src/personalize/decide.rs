@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::locale::is_currency_code;
 use crate::model::{
     Channel, Date, Decisions, FieldProblem, LocaleDecision, OfferConsidered, OfferDecision,
-    RuleOutcome, VariantChoice,
+    RuleOutcome, Standing, VariantChoice,
 };
 
 /// Options for deciding and composing documents.
@@ -47,6 +47,9 @@ pub(crate) struct Prepared<'r> {
     /// Why the wanted locale could not be given, if it could not.
     pub(crate) locale_warning: Option<String>,
     pub(crate) today: Date,
+    /// What came back from earlier communications (the ledger's), merged
+    /// over the record's own fields by the channel plan and the offers.
+    pub(crate) standing: Standing,
 }
 
 /// What personalization decided for one record, in the form composition reads.
@@ -110,6 +113,7 @@ pub(crate) fn prepare<'r>(
         locale,
         locale_warning,
         today: options.today.unwrap_or_else(Date::today_utc),
+        standing: Standing::none(),
     })
 }
 
@@ -165,7 +169,7 @@ pub(crate) fn decide_prepared(design: &Design, p: &Prepared<'_>) -> Result<(Deci
         })
         .collect();
     let variants = variants(design, &p.id);
-    let (plan, channels) = channel_plan(&reach(design, p.record));
+    let (plan, channels) = channel_plan(&reach(design, p.record, &p.standing));
     let marketing_ok = consent(design, p.record, "marketing") == Some(true);
     let slots = Slots {
         design,
@@ -173,6 +177,7 @@ pub(crate) fn decide_prepared(design: &Design, p: &Prepared<'_>) -> Result<(Deci
         plan: &plan,
         today: p.today,
         marketing_ok,
+        standing: &p.standing,
     };
     let (offers, chosen_offers): (Vec<_>, Vec<_>) =
         design.slots.iter().map(|slot| slots.decide(slot)).unzip();
@@ -233,12 +238,12 @@ fn consent(design: &Design, record: &Value, channel: &str) -> Option<bool> {
 }
 
 /// What the channel plan needs to know about the record.
-fn reach<'a>(design: &'a Design, record: &'a Value) -> Reach<'a> {
+fn reach<'a>(design: &'a Design, record: &'a Value, standing: &'a Standing) -> Reach<'a> {
     let present = |f: &Option<FieldRef>| {
         f.as_ref()
             .and_then(|f| f.get(record, None).ok().flatten())
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.trim().is_empty())
+            .filter(|s| !s.trim().is_empty())
     };
     let r = &design.recipient;
     Reach {
@@ -248,14 +253,16 @@ fn reach<'a>(design: &'a Design, record: &'a Value) -> Reach<'a> {
             .as_ref()
             .and_then(|f| f.get(record, None).ok().flatten())
             .and_then(Value::as_str),
-        has_email: present(&r.email),
-        has_phone: present(&r.phone),
+        email: present(&r.email),
+        phone: present(&r.phone),
         has_address: design.manifest.channels.contains(&Channel::Print),
+        postal_code: present(&r.postal_code),
         consent: [
             consent(design, record, "email"),
             consent(design, record, "sms"),
             consent(design, record, "print"),
         ],
+        standing,
     }
 }
 
@@ -266,6 +273,7 @@ struct Slots<'a> {
     plan: &'a [Channel],
     today: Date,
     marketing_ok: bool,
+    standing: &'a Standing,
 }
 
 impl Slots<'_> {
@@ -299,7 +307,7 @@ impl Slots<'_> {
         let shown = chosen.map(|o| ChosenOffer {
             id: o.id.clone(),
             url: o.url.clone(),
-            channels: o.channels.clone(),
+            channels: self.shown_on(o),
         });
         (decision, (slot.clone(), shown))
     }
@@ -312,6 +320,8 @@ impl Slots<'_> {
             Some("expired".to_owned())
         } else if o.marketing && !self.marketing_ok {
             Some("marketing offer: the customer has not consented to marketing".to_owned())
+        } else if let Some(why) = self.unsubscribed_everywhere(o) {
+            Some(format!("marketing offer: {why}"))
         } else if let Some(rule) = o.rule
             && !self.results.fired(rule)
         {
@@ -324,6 +334,52 @@ impl Slots<'_> {
         } else {
             None
         }
+    }
+}
+
+impl Slots<'_> {
+    /// The channels of the plan a chosen offer appears on: its own (all
+    /// when it names none), less those the customer unsubscribed from when
+    /// it is marketing. Empty means "every channel", as the design says it.
+    fn shown_on(&self, o: &Offer) -> Vec<Channel> {
+        if !o.marketing || self.standing.is_empty() {
+            return o.channels.clone();
+        }
+        let own: &[Channel] = if o.channels.is_empty() {
+            &Channel::ALL
+        } else {
+            &o.channels
+        };
+        let kept: Vec<Channel> = own
+            .iter()
+            .copied()
+            .filter(|c| self.standing.marketing_withdrawn(*c).is_none())
+            .collect();
+        if kept.len() == own.len() {
+            o.channels.clone()
+        } else {
+            kept
+        }
+    }
+
+    /// For a marketing offer: why no channel of the plan it could appear
+    /// on may carry marketing (the customer unsubscribed on each), if so.
+    fn unsubscribed_everywhere(&self, o: &Offer) -> Option<String> {
+        if !o.marketing || self.standing.is_empty() {
+            return None;
+        }
+        let mut why = None;
+        for c in self
+            .plan
+            .iter()
+            .filter(|c| o.channels.is_empty() || o.channels.contains(c))
+        {
+            match self.standing.marketing_withdrawn(*c) {
+                Some(p) => why = why.or_else(|| Some(p.reason())),
+                None => return None,
+            }
+        }
+        why
     }
 }
 

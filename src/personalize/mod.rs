@@ -80,14 +80,16 @@ mod tests {
     #[test]
     fn phone_only_plans_sms_first() {
         use super::plan::{Reach, channel_plan};
-        use crate::model::Channel;
+        use crate::model::{Channel, Standing};
         let reach = Reach {
             design_channels: &[Channel::Email, Channel::Sms, Channel::Print],
             preferred: None,
-            has_email: false,
-            has_phone: true,
+            email: None,
+            phone: Some("+41 79 555 01 02"),
             has_address: true,
+            postal_code: Some("8001"),
             consent: [None; 3],
+            standing: &Standing::none(),
         };
         let (plan, why) = channel_plan(&reach);
         assert_eq!(plan, [Channel::Sms, Channel::Print]);

@@ -27,7 +27,7 @@ pub use self::outcome::{Failure, Outcome, Rendering, Stage, Timings};
 use crate::compose::compose_decided;
 use crate::design::Design;
 use crate::error::Result;
-use crate::model::{Channel, Document};
+use crate::model::{Channel, Document, Standing};
 #[cfg(feature = "print")]
 use crate::render::PrintEngine;
 use crate::render::{self, EmailOptions, PdfOptions};
@@ -138,9 +138,16 @@ impl<'d> Pipeline<'d> {
     /// that fails is recorded in the outcome, and the channels that could
     /// still be rendered are.
     pub fn run(&self, record: &Value) -> Outcome {
+        self.run_with(record, &Standing::none())
+    }
+
+    /// [`Pipeline::run`] for a customer with standing preferences (what came
+    /// back from earlier communications, as [`crate::deliver::Ledger::standing`]
+    /// has them), merged over the record's own fields.
+    pub fn run_with(&self, record: &Value, standing: &Standing) -> Outcome {
         let start = Instant::now();
         let mut outcome = Outcome::new(self.design.record_id(record));
-        let doc = match self.stages(record, &mut outcome.timings) {
+        let doc = match self.stages(record, standing, &mut outcome.timings) {
             Ok(doc) => doc,
             Err(failure) => {
                 outcome.failure = Some(failure);
@@ -166,17 +173,28 @@ impl<'d> Pipeline<'d> {
     /// Validates, decides and composes one record: its Document, or the
     /// stage that failed and why.
     pub fn document(&self, record: &Value) -> std::result::Result<Document, Failure> {
-        self.stages(record, &mut Timings::default())
+        self.document_with(record, &Standing::none())
+    }
+
+    /// [`Pipeline::document`] for a customer with standing preferences.
+    pub fn document_with(
+        &self,
+        record: &Value,
+        standing: &Standing,
+    ) -> std::result::Result<Document, Failure> {
+        self.stages(record, standing, &mut Timings::default())
     }
 
     fn stages(
         &self,
         record: &Value,
+        standing: &Standing,
         timings: &mut Timings,
     ) -> std::result::Result<Document, Failure> {
         let t = Instant::now();
-        let prepared = personalize::prepare(self.design, record, &self.options.compose)
+        let mut prepared = personalize::prepare(self.design, record, &self.options.compose)
             .map_err(|e| Failure::new(Stage::Validate, None, &e))?;
+        prepared.standing = standing.clone();
         let (decided, decisions) = personalize::decide_prepared(self.design, &prepared)
             .map_err(|e| Failure::new(Stage::Personalize, None, &e))?;
         timings.decide_us = micros(t);

@@ -73,6 +73,16 @@ fn a_channel_without_contact_data_is_reported_and_skipped() {
 }
 
 #[test]
+fn events_update_the_ledger_and_standing_as_on_sqlite() {
+    let postgres = crate::events_ingest::answers(&Store::postgres());
+    let sqlite = crate::events_ingest::answers(&Store::sqlite("answers-compare"));
+    assert_eq!(
+        postgres, sqlite,
+        "PostgreSQL (left) and SQLite (right) differ"
+    );
+}
+
+#[test]
 fn an_interrupted_attempt_is_resent_once_and_flagged() {
     same_on_both(interrupted_attempt);
 }
@@ -229,7 +239,7 @@ fn migrations_are_applied_once_however_many_connect() {
         .unwrap();
     first.deliver(&comm, &Audience::default()).unwrap();
     let again = Ledger::connect(&url).unwrap();
-    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1");
+    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1\n5|1");
     // Connecting again kept the records.
     assert_eq!(again.summary().unwrap().delivered, 1);
 
@@ -252,7 +262,7 @@ fn migrations_are_applied_once_however_many_connect() {
             assert_eq!(ledger.summary().unwrap(), Default::default());
         }
     });
-    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1");
+    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1\n5|1");
 }
 
 #[test]
@@ -275,7 +285,7 @@ fn a_database_migrated_by_a_newer_vellum_is_refused() {
     );
     assert!(!message.contains(pg.password()), "{message}");
     // Refused before touching anything.
-    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1\n99|1");
+    assert_eq!(migrations(&url), "1|1\n2|1\n3|1\n4|1\n5|1\n99|1");
 }
 
 #[test]

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "worker lease",
         include_str!("migrations/0004_worker_lease.sql"),
     ),
+    (5, "events", include_str!("migrations/0005_events.sql")),
 ];
 
 /// The advisory lock that serializes migrations (any constant, the same in

@@ -8,6 +8,7 @@
 //! records (a design name, a run key, a backend's name) is a ledger error
 //! here, and a lookup finds what was written with the same value.
 
+mod answers;
 mod migrate;
 mod pool;
 
@@ -17,10 +18,11 @@ use postgres::Transaction;
 
 pub(crate) use self::pool::{Conn, Pool};
 use super::{
-    Attempt, Begin, Delivered, DeliveryStatus, Finished, State, Store, Summary, now_ms, text,
+    Answered, Attempt, Begin, Delivered, DeliveryStatus, EventRecord, Finished, Lookup, Response,
+    State, Store, Summary, now_ms, text,
 };
 use crate::message::Message;
-use crate::model::{DeliveryError, Receipt};
+use crate::model::{DeliveryError, Receipt, Standing};
 
 /// The ledger's tables in one database.
 #[derive(Debug)]
@@ -80,13 +82,13 @@ fn insert_message(
 fn begin_in(
     c: &mut Conn,
     m: &Message,
-    hash: &str,
+    (hash, address): (&str, Option<&str>),
     backend: &str,
     ms: i64,
 ) -> Result<Begin, postgres::Error> {
     let st = c.prepare(
         "SELECT delivered, attempt, resent FROM vellum_begin($1, $2, $3, $4, $5, $6, $7, $8, $9,
-         $10, $11, $12)",
+         $10, $11, $12, $13)",
     )?;
     let row = c.client.query_one(
         &st,
@@ -103,6 +105,7 @@ fn begin_in(
             &text(backend),
             &ms,
             &hash,
+            &address,
         ],
     )?;
     Ok(if row.get(0) {
@@ -120,12 +123,14 @@ impl Store for Postgres {
         &self,
         message: &Message,
         hash: &str,
+        address: Option<&str>,
         backend: &str,
         now: SystemTime,
     ) -> Result<Begin, DeliveryError> {
         let ms = now_ms(now);
-        self.pool
-            .with("ledger", |c| begin_in(c, message, hash, backend, ms))
+        self.pool.with("ledger", |c| {
+            begin_in(c, message, (hash, address), backend, ms)
+        })
     }
 
     fn finish(
@@ -325,6 +330,13 @@ impl Store for Postgres {
                     &[],
                 )?
                 .get(0);
+            let b: i64 = c
+                .client
+                .query_one(
+                    "SELECT count(*) FROM vellum_messages WHERE state = 'bounced'",
+                    &[],
+                )?
+                .get(0);
             let n = |row: &postgres::Row, i: usize| row.get::<_, i64>(i) as u64;
             Ok(Summary {
                 delivered: n(&m, 0),
@@ -336,7 +348,30 @@ impl Store for Postgres {
                 attempts: n(&a, 0),
                 transient_failures: n(&a, 1),
                 undeliverable: u as u64,
+                bounced: b as u64,
             })
         })
+    }
+
+    fn answered(&self, lookup: Lookup<'_>) -> Result<Option<Answered>, DeliveryError> {
+        self.pool.with("ledger", |c| answers::answered(c, lookup))
+    }
+
+    fn record_event(
+        &self,
+        event: &EventRecord<'_>,
+        now: SystemTime,
+    ) -> Result<bool, DeliveryError> {
+        let ms = now_ms(now);
+        self.pool
+            .with("ledger", |c| answers::record_event(c, event, ms))
+    }
+
+    fn standing(&self, customer: &str) -> Result<Standing, DeliveryError> {
+        self.pool.with("ledger", |c| answers::standing(c, customer))
+    }
+
+    fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
+        self.pool.with("ledger", answers::responses)
     }
 }
