@@ -83,8 +83,8 @@ pub use crate::ledger::{Attempt, DeliveryStatus, Ledger, LedgerOptions, State, S
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
 pub use crate::message::{
-    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, InChunk, LetterBody,
-    Message, MessageOptions, Sender, SmsBody,
+    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, InChunk, KeyError,
+    LetterBody, Message, MessageOptions, Sender, SmsBody, UnsubscribeKey,
 };
 
 use crate::model::{Channel, DeliveryError, Receipt};
