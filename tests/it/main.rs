@@ -17,6 +17,7 @@ mod deliver_smtp;
 mod deliver_support;
 mod design_errors;
 mod email_lint;
+mod events_parse;
 mod facturx;
 mod golden;
 mod hostile;
