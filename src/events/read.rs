@@ -23,6 +23,9 @@ use crate::message::UnsubscribeKey;
 /// The longest line of a JSON Lines file.
 const MAX_LINE: usize = 64 * 1024;
 
+/// How deep folders are read.
+const MAX_DEPTH: usize = 8;
+
 /// The kinds of event files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -80,7 +83,7 @@ pub fn read(path: &Path, key: &UnsubscribeKey) -> Result<Vec<Event>, EventError>
 /// none. The error is for a `path` that cannot be listed.
 pub fn read_each(path: &Path, key: &UnsubscribeKey) -> Result<Vec<FileEvents>, EventError> {
     let mut files = Vec::new();
-    list(path, &mut files)?;
+    list(path, &mut files, 0)?;
     Ok(files
         .into_iter()
         .map(|p| FileEvents {
@@ -162,13 +165,20 @@ fn sms_lines(mut r: impl BufRead, name: &str) -> Result<Vec<Event>, EventError> 
     Ok(events)
 }
 
-/// The files under `path`, sorted, skipping ones being written.
-fn list(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), EventError> {
+/// The files under `path`, sorted, skipping ones being written; folders
+/// at most [`MAX_DEPTH`] deep (a symbolic link loop ends there).
+fn list(path: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), EventError> {
     let err = |e: std::io::Error| EventError::new(path.display().to_string(), format!("{e}"));
     let meta = std::fs::metadata(path).map_err(err)?;
     if !meta.is_dir() {
         out.push(path.to_owned());
         return Ok(());
+    }
+    if depth == MAX_DEPTH {
+        return Err(EventError::new(
+            path.display().to_string(),
+            format!("folders nested more than {MAX_DEPTH} deep (a symbolic link loop?)"),
+        ));
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(err)?
@@ -181,7 +191,7 @@ fn list(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), EventError> {
         if name.starts_with('.') || name.ends_with(".tmp") {
             continue;
         }
-        list(&p, out)?;
+        list(&p, out, depth + 1)?;
     }
     Ok(())
 }
@@ -270,5 +280,14 @@ mod tests {
         );
         let missing = read(&d.join("nope"), &key()).unwrap_err();
         assert!(missing.source.ends_with("nope"), "{missing}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_ends_with_an_error() {
+        let d = dir("loop");
+        std::os::unix::fs::symlink(&d, d.join("again")).unwrap();
+        let e = read_each(&d, &key()).unwrap_err();
+        assert!(e.message.contains("symbolic link loop"), "{e}");
     }
 }
