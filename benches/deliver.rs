@@ -51,7 +51,9 @@ fn main() {
                 let mut r = record.clone();
                 r["customer"]["id"] = format!("B{i:05}").into();
                 let doc = vellum::compose(&design, &r, &compose).unwrap();
-                let o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+                let mut o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+                o.unsubscribe_key =
+                    Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
                 let comm = vellum::Pipeline::new(&design, Default::default())
                     .unwrap()
                     .communication_for(&doc, &[Channel::Email], false, &o)

@@ -34,7 +34,8 @@ fn main() {
     let compose = ComposeOptions::today(Date::parse("2026-11-20").unwrap());
     let pipeline = Pipeline::new(&design, Default::default()).unwrap();
     let jobs = |run: &str| -> Vec<Job> {
-        let o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+        let mut o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+        o.unsubscribe_key = Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
         (0..N)
             .map(|i| {
                 let mut r = record.clone();

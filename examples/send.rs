@@ -49,7 +49,9 @@ fn run(out: &std::path::Path, smtp: Option<String>) -> Result<(), Box<dyn std::e
     };
     let dispatcher = builder.build().unwrap();
     let compose = ComposeOptions::today(Date::parse("2026-11-20").unwrap());
-    let options = MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
+    let mut options = MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
+    // Signs the unsubscribe links of marketing mail (a real sender keeps its key).
+    options.unsubscribe_key = Some(vellum::deliver::UnsubscribeKey::generate()?);
     let plan = vec![Channel::Email, Channel::Sms, Channel::Print];
     let mut jobs = Vec::new();
     for name in ["bill", "contract", "quote", "welcome"] {

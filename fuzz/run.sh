@@ -29,7 +29,7 @@ FUZZ="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$FUZZ")"
 T="$ROOT/templates"
 SANITIZER="${SANITIZER:-none}"
-ALL=(design_toml body_md ftl frame records csv rules sms html_escape)
+ALL=(design_toml body_md ftl frame records csv rules sms html_escape events)
 
 runs=""
 seconds=""
@@ -94,6 +94,41 @@ if [ -z "$(ls -A "$FUZZ/corpus/rules" 2>/dev/null)" ]; then
     seed_text rules b 'customer.locale == "de-DE" || size(items) >= 3'
     seed_text rules c 'has(customer.address.line2) && !account.overdue'
     seed_text rules d 'double(totals.due) / 2.0 > 10.5 && invoice.number.startsWith("NWE")'
+fi
+if [ -z "$(ls -A "$FUZZ/corpus/events" 2>/dev/null)" ]; then
+    mkdir -p "$FUZZ/corpus/events"
+    # The first byte (mod 4) picks the parser: "0" DSN, "1" SMS line,
+    # "2" one-click request, "3" returns CSV.
+    seed_text events dsn "0From: MAILER-DAEMON@mx.example
+Message-ID: <d@mx.example>
+Content-Type: multipart/report; report-type=delivery-status; boundary=B
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example
+
+Final-Recipient: rfc822; ana@example.com
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 unknown
+
+--B
+Content-Type: text/rfc822-headers
+
+Message-ID: <0123456789abcdef0123456789abcdef@northwind.example>
+
+--B--
+"
+    seed_text events sms "1{\"type\":\"inbound\",\"id\":\"mo-1\",\"from\":\"+4915112345678\",\"text\":\"STOP\",\"at\":\"2026-12-02T10:00:00Z\"}"
+    seed_text events http "2POST /p?token=v1.0123456789abcdef0123456789abcdef.email.marketing.00 HTTP/1.1
+Content-Type: application/x-www-form-urlencoded
+Content-Length: 26
+
+List-Unsubscribe=One-Click"
+    seed_text events csv "3key,reason,date
+bill/2026.1/C1003/2026-12/print,moved,2026-12-09
+"
 fi
 if [ -z "$(ls -A "$FUZZ/corpus/sms" 2>/dev/null)" ]; then
     mkdir -p "$FUZZ/corpus/sms"

@@ -100,7 +100,10 @@ pub fn message(
         _ => {}
     }
     let name = brand_name(design.brand_dir()).unwrap_or_else(|| "vellum preview".into());
-    let options = MessageOptions::new("preview-test", &name, "preview@localhost");
+    let mut options = MessageOptions::new("preview-test", &name, "preview@localhost");
+    // A test send: its unsubscribe link is signed with a key of its own.
+    options.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::generate().map_err(|e| e.to_string())?);
     let comm = pipeline
         .communication_for(&doc, &[channel], false, &options)
         .map_err(|e| e.to_string())?;

@@ -85,8 +85,8 @@ pub use crate::ledger::{
 #[cfg(feature = "dkim")]
 pub use crate::message::Dkim;
 pub use crate::message::{
-    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, InChunk, LetterBody,
-    Message, MessageOptions, Sender, SmsBody,
+    ArchiveBody, Body, Communication, CommunicationBuilder, EmailBody, InChunk, KeyError,
+    LetterBody, Message, MessageOptions, Sender, SmsBody, UnsubscribeKey,
 };
 
 use crate::model::{Channel, DeliveryError, Receipt};

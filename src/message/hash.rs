@@ -291,7 +291,9 @@ mod tests {
     }
 
     fn options() -> MessageOptions {
-        MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example")
+        let mut o = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+        o.unsubscribe_key = Some(super::super::UnsubscribeKey::from_bytes(vec![9; 32]).unwrap());
+        o
     }
 
     fn raw(c: &Communication) -> &[u8] {

@@ -9,6 +9,7 @@
 
 mod address;
 mod hash;
+mod unsubscribe;
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -23,6 +24,8 @@ use crate::model::DeliveryError;
 use crate::model::Document;
 use crate::model::Paper;
 use crate::render::{Email, Pdf, PrintChunk, Sms, SmsEncoding};
+
+pub use self::unsubscribe::{Claims, KeyError, TokenError, UnsubscribeKey, sign, verify};
 
 /// The sender of emails: a display name and an address.
 #[derive(Debug, Clone)]
@@ -172,10 +175,15 @@ pub struct MessageOptions {
     /// customer's consent per channel, gets `List-Unsubscribe` headers and
     /// counts against the frequency cap.
     pub marketing: bool,
-    /// HTTPS base of the one-click unsubscribe endpoint. An opaque token (a
-    /// hash of the idempotency key, no personal data) is appended as
-    /// `?token=...`. Defaults to the brand's preferences URL.
+    /// HTTPS base of the one-click unsubscribe endpoint. A signed token
+    /// (the hash part of the `Message-ID`, channel and scope, no personal
+    /// data; see [`UnsubscribeKey`]) is appended as `?token=...`. Defaults to
+    /// the brand's preferences URL.
     pub unsubscribe_url: Option<String>,
+    /// The operator's key that signs unsubscribe tokens. A marketing email
+    /// cannot be built without one (its channel fails with a permanent
+    /// error that says so): an unsigned token could be forged.
+    pub unsubscribe_key: Option<UnsubscribeKey>,
     /// The `Date` header; `None` uses the clock. Tests pin it.
     pub date: Option<SystemTime>,
     /// DKIM signing of emails (see [`Dkim`] for the headers it covers).
@@ -211,6 +219,7 @@ impl MessageOptions {
             message_id_domain: domain,
             marketing: false,
             unsubscribe_url: None,
+            unsubscribe_key: None,
             date: None,
             #[cfg(feature = "dkim")]
             dkim: None,
@@ -585,11 +594,13 @@ pub(crate) fn key_part(s: &str) -> String {
 pub(crate) use crate::model::digest::sha256_hex;
 
 fn message_id(key: &str, domain: &str) -> String {
-    format!(
-        "<{}@{}>",
-        &sha256_hex(key.as_bytes())[..32],
-        clean_domain(domain)
-    )
+    format!("<{}@{}>", message_hash(key), clean_domain(domain))
+}
+
+/// The hash part of the `Message-ID` of the message with idempotency key
+/// `key`: 32 hex digits, what unsubscribe tokens name the message by.
+fn message_hash(key: &str) -> String {
+    sha256_hex(key.as_bytes())[..32].to_owned()
 }
 
 fn clean_domain(d: &str) -> String {
@@ -652,7 +663,18 @@ fn unsubscribe_url(
             "the unsubscribe URL `{base}` is not an https URL (RFC 8058 one-click needs https)"
         )));
     }
-    let token = &sha256_hex(format!("unsubscribe:{key}").as_bytes())[..24];
+    let signing = options.unsubscribe_key.as_ref().ok_or_else(|| {
+        DeliveryError::permanent(
+            "a marketing email needs an unsubscribe key to sign its one-click token \
+             (MessageOptions::unsubscribe_key; the CLI reads VELLUM_UNSUBSCRIBE_KEY)",
+        )
+    })?;
+    let token = unsubscribe::sign(
+        signing,
+        &message_hash(key),
+        Channel::Email,
+        crate::model::Scope::Marketing,
+    );
     let sep = if base.contains('?') { '&' } else { '?' };
     Ok(format!("{base}{sep}token={token}"))
 }

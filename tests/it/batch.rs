@@ -54,6 +54,8 @@ fn setup(dir: &Path) -> Setup {
 
 pub(crate) fn options(dir: &Path) -> RunOptions {
     let mut o = RunOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    o.message.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     o.error_file = Some(dir.join("errors.jsonl"));
     o.workers = 2;
     o

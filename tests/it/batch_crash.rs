@@ -51,6 +51,8 @@ fn batch_crash_child() {
         .build()
         .unwrap();
     let mut options = RunOptions::new("2026-12", "Northwind Energy", "hello@northwind.example");
+    options.message.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     options.send_concurrency = SEND_CONCURRENCY;
     options.workers = 2;
     // Pinned, so a resent message is byte-identical to the first send.

@@ -129,6 +129,8 @@ fn print_first_customers_are_typeset_in_chunks_and_each_is_spooled_once() {
         .build()
         .unwrap();
     let mut options = RunOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    options.message.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     options.workers = 1;
     let report = Run::new(&pipeline, Some(&dispatcher), options)
         .execute(Source::path(dir.join("cycle.jsonl")))

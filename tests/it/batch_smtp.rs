@@ -94,6 +94,8 @@ fn bad_records_and_a_550_recipient_are_accounted_for_and_the_rest_delivered() {
         .build()
         .unwrap();
     let mut options = RunOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    options.message.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     options.error_file = Some(dir.join("errors.jsonl"));
     options.workers = 2;
     options.send_concurrency = 2;

@@ -48,7 +48,9 @@ fn pipeline<'d>(d: &'d Design, today: &str) -> Pipeline<'d> {
 }
 
 fn message_options() -> MessageOptions {
-    MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example")
+    let mut o = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    o.unsubscribe_key = Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
+    o
 }
 
 /// Runs `input` as the CLI does: email and SMS to a folder, letters to a
@@ -69,6 +71,8 @@ fn run_cycle(dir: &Path, input: &Path) -> RunReport {
         .build()
         .unwrap();
     let mut o = RunOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    o.message.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     o.workers = 2;
     let report = Run::new(&p, Some(&dispatcher), o)
         .execute(Source::path(input))

@@ -34,6 +34,7 @@ fn fast_retry(max: u32) -> RetryPolicy {
 
 fn options(run: &str, marketing: bool) -> MessageOptions {
     let mut o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+    o.unsubscribe_key = Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     o.marketing = marketing;
     o
 }

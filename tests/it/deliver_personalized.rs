@@ -29,7 +29,10 @@ fn opts() -> ComposeOptions {
 #[test]
 fn an_offer_makes_the_email_marketing_and_no_offer_keeps_it_transactional() {
     let d = bill();
-    let options = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    let mut options =
+        MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    options.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     for (id, consent, want_unsub) in [
         ("C1001", true, true),
         ("C1001", false, false),
@@ -57,7 +60,10 @@ fn an_offer_makes_the_email_marketing_and_no_offer_keeps_it_transactional() {
 #[test]
 fn delivery_follows_the_plan_and_falls_back_along_it() {
     let d = bill();
-    let options = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    let mut options =
+        MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    options.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     // C1004 prefers SMS and has no email: plan sms -> print.
     let doc = vellum::compose(&d, &sample("C1004"), &opts()).unwrap();
     assert_eq!(doc.plan, [Channel::Sms, Channel::Print]);

@@ -24,7 +24,10 @@ fn jobs(n: usize, bad_every: usize) -> Vec<Job> {
                 r["customer"]["phone"] = "+000 1111".into();
             }
             let doc = vellum::compose(&d, &r, &deliver_support::today()).unwrap();
-            let o = MessageOptions::new("2026-11", "Northwind Energy", "bills@northwind.example");
+            let mut o =
+                MessageOptions::new("2026-11", "Northwind Energy", "bills@northwind.example");
+            o.unsubscribe_key =
+                Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
             let comm = vellum::Pipeline::new(&d, Default::default())
                 .unwrap()
                 .communication_for(&doc, &[Channel::Sms, Channel::Email], false, &o)

@@ -75,6 +75,7 @@ fn retry() -> RetryPolicy {
 
 fn options(run: &str) -> MessageOptions {
     let mut o = MessageOptions::new(run, "Northwind Energy", "hello@northwind.example");
+    o.unsubscribe_key = Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     // Pinned, so a resent message is byte-identical to the first send.
     o.date = Some(UNIX_EPOCH + Duration::from_secs(1_795_190_400));
     o

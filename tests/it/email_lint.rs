@@ -105,8 +105,10 @@ struct Shipped {
 
 fn shipped_emails() -> Vec<Shipped> {
     let mut out = Vec::new();
-    let message_options =
+    let mut message_options =
         MessageOptions::new("2026-11", "Northwind Energy", "hello@northwind.example");
+    message_options.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     for name in DESIGNS {
         let d = design(name);
         let pipeline = vellum::Pipeline::new(&d, Default::default()).unwrap();

@@ -307,7 +307,9 @@ fn with_embed_on_the_pipelines_pdf_and_email_attachment_are_factur_x() {
     let due = "<ram:DuePayableAmount>189.31</ram:DuePayableAmount>";
     assert!(back["xml"].as_str().unwrap().contains(due));
     // The email's attachment is that Factur-X PDF.
-    let options = MessageOptions::new("2026-12", "Northwind", "billing@northwind.example");
+    let mut options = MessageOptions::new("2026-12", "Northwind", "billing@northwind.example");
+    options.unsubscribe_key =
+        Some(vellum::deliver::UnsubscribeKey::from_bytes(vec![7; 32]).unwrap());
     let c = pipeline
         .communication_for(&doc, &[Channel::Email], false, &options)
         .unwrap();

@@ -18,6 +18,7 @@ mod deliver_support;
 mod design_errors;
 mod email_lint;
 mod events_ingest;
+mod events_parse;
 mod facturx;
 mod golden;
 mod hostile;

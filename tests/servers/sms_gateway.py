@@ -9,6 +9,16 @@ carries "Retry-After: <--retry-after>" when that is given. A number
 starting with "+000" gets 200 with {"status": "rejected"} (a per-message
 status). Accepted messages are appended as JSON lines to --out. Prints
 "READY <port>"; stops when stdin closes or after --lifetime seconds.
+
+What the gateway would post back to the operator's webhook goes, one JSON
+line each, to --events (written after the message is accepted):
+  {"type":"receipt","id":"gw-N","reference":...,"status":"delivered","at":...}
+for every accepted message, "undeliverable" (with an "error") for a number
+starting with an --undeliverable prefix (repeatable); and with
+--reply NUMBER=TEXT (repeatable), after a message to NUMBER is accepted,
+the customer's inbound reply
+  {"type":"inbound","id":"mo-N","from":NUMBER,"to":<sender>,"text":TEXT,"at":...}
+Numbers are compared by their digits and "+".
 """
 
 import argparse
@@ -17,12 +27,47 @@ import os
 import random
 import sys
 import threading
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 lock = threading.Lock()
-state = {"n": 0, "accepted": 0}
+state = {"n": 0, "accepted": 0, "replies": 0}
 rng = random.Random()
+
+
+def digits(number):
+    return "".join(c for c in str(number) if c.isdigit() or c == "+")
+
+
+def now():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def webhook_events(a, msg):
+    """What the gateway posts back for the accepted message `msg`."""
+    to = digits(msg.get("to", ""))
+    bad = any(to.startswith(digits(p)) for p in a.undeliverable or [])
+    receipt = {"type": "receipt", "id": msg["id"], "reference": msg.get("reference")}
+    if bad:
+        receipt.update(status="undeliverable", error="unknown subscriber")
+    else:
+        receipt["status"] = "delivered"
+    receipt["at"] = now()
+    out = [receipt]
+    for reply in a.reply or []:
+        number, _, text = reply.partition("=")
+        if digits(number) == to:
+            state["replies"] += 1
+            out.append({
+                "type": "inbound",
+                "id": f"mo-{state['replies']}",
+                "from": number,
+                "to": msg.get("from"),
+                "text": text,
+                "at": now(),
+            })
+    return out
 
 
 def make_handler(a):
@@ -68,6 +113,10 @@ def make_handler(a):
                 msg["id"] = f"gw-{state['accepted']}"
                 with open(a.out, "a") as f:
                     f.write(json.dumps(msg) + "\n")
+                if a.events:
+                    with open(a.events, "a") as f:
+                        for e in webhook_events(a, msg):
+                            f.write(json.dumps(e, ensure_ascii=False) + "\n")
             return self.reply(200, {"id": msg["id"], "status": "accepted"})
 
     return H
@@ -83,6 +132,9 @@ def main():
     p.add_argument("--retry-after", type=int, default=None, metavar="SECONDS")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--lifetime", type=float, default=900)
+    p.add_argument("--events", default=None, metavar="FILE")
+    p.add_argument("--undeliverable", action="append", metavar="PREFIX")
+    p.add_argument("--reply", action="append", metavar="NUMBER=TEXT")
     a = p.parse_args()
     rng.seed(a.seed)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(a))

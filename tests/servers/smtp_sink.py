@@ -13,6 +13,14 @@ plus <n>.rcpt (the envelope recipients, one per line). Faults on demand:
                    <out>/rejected.log, one address per line
   --tls CERT KEY   offer STARTTLS with this certificate and require it
                    before MAIL; <n>.tls records the TLS version used
+  --bounce-rcpt S  accept RCPT TO for an address containing S (repeatable),
+                   then, as a relay whose next hop answered "550 5.1.1",
+                   write an RFC 3464 DSN (multipart/report with
+                   message/delivery-status and text/rfc822-headers carrying
+                   the original Message-ID) to --bounces; the message is
+                   kept only for the other recipients
+  --defer-rcpt S   the same with a delay notice (Action: delayed, 4.4.1)
+  --bounces DIR    where DSNs go, as <pid>-<n>.eml (written, then renamed)
 Prints "READY <port>" when listening. Stops when stdin closes (the test
 that started it went away) or after --lifetime seconds.
 """
@@ -24,6 +32,7 @@ import random
 import ssl
 import sys
 import threading
+from email.utils import formatdate, make_msgid
 
 from aiosmtpd.smtp import SMTP
 
@@ -39,6 +48,80 @@ class Sink:
         self.random = random.Random(a.seed)
         self.n = 0
         self.kept = 0
+        self.bounce_rcpt = a.bounce_rcpt or []
+        self.defer_rcpt = a.defer_rcpt or []
+        self.bounces = a.bounces
+        self.dsns = 0
+
+    def notice(self, address):
+        """(action, status, diagnostic) for a recipient the next hop refuses."""
+        if any(s in address for s in self.bounce_rcpt):
+            return ("failed", "5.1.1", "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address)
+        if any(s in address for s in self.defer_rcpt):
+            return ("delayed", "4.4.1", "451 4.4.1 <%s>: Connection timed out, will retry" % address)
+        return None
+
+    def write_dsn(self, envelope, notices):
+        """An RFC 3464 report of `notices` [(rcpt, action, status, diag)]."""
+        raw = envelope.original_content
+        end = raw.find(b"\r\n\r\n")
+        headers = raw[: end + 2] if end >= 0 else raw
+        now = formatdate()
+        boundary = "dsn-%d-%d" % (os.getpid(), self.dsns + 1)
+        per_rcpt = ""
+        for rcpt, action, status, diag in notices:
+            per_rcpt += (
+                "\r\nFinal-Recipient: rfc822; %s\r\nOriginal-Recipient: rfc822;%s\r\n"
+                "Action: %s\r\nStatus: %s\r\nRemote-MTA: dns; next-hop.test\r\n"
+                "Diagnostic-Code: smtp; %s\r\nLast-Attempt-Date: %s\r\n"
+                % (rcpt, rcpt, action, status, diag, now)
+            )
+        dsn = (
+            "From: Mail Delivery System <MAILER-DAEMON@sink.test>\r\n"
+            "To: <%s>\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\n"
+            "Date: %s\r\n"
+            "Message-ID: %s\r\n"
+            "Auto-Submitted: auto-replied\r\n"
+            "MIME-Version: 1.0\r\n"
+            "Content-Type: multipart/report; report-type=delivery-status;\r\n"
+            "\tboundary=\"%s\"\r\n"
+            "\r\n"
+            "This is a MIME-encapsulated message.\r\n"
+            "\r\n--%s\r\n"
+            "Content-Type: text/plain; charset=us-ascii\r\n"
+            "\r\n"
+            "The mail system at sink.test could not deliver your message\r\n"
+            "to every recipient; see the report below.\r\n"
+            "\r\n--%s\r\n"
+            "Content-Type: message/delivery-status\r\n"
+            "\r\n"
+            "Reporting-MTA: dns; sink.test\r\n"
+            "X-Postfix-Queue-ID: %d\r\n"
+            "Arrival-Date: %s\r\n"
+            "%s"
+            "\r\n--%s\r\n"
+            "Content-Type: text/rfc822-headers\r\n"
+            "\r\n"
+        ) % (
+            envelope.mail_from,
+            now,
+            make_msgid(domain="sink.test"),
+            boundary,
+            boundary,
+            boundary,
+            self.n,
+            now,
+            per_rcpt,
+            boundary,
+        )
+        data = dsn.encode() + headers + ("\r\n--%s--\r\n" % boundary).encode()
+        self.dsns += 1
+        os.makedirs(self.bounces, exist_ok=True)
+        name = os.path.join(self.bounces, f"{os.getpid()}-{self.dsns:07d}.eml")
+        with open(name + ".tmp", "wb") as f:
+            f.write(data)
+        os.replace(name + ".tmp", name)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if any(s in address for s in self.reject_rcpt):
@@ -62,6 +145,13 @@ class Sink:
             roll < self.drop_rate + self.fail_rate
         ):
             return "451 4.3.0 try again later (test server)"
+        notices = [(r,) + self.notice(r) for r in envelope.rcpt_tos if self.notice(r)]
+        if notices:
+            # Accepted here; the next hop refused these recipients.
+            self.write_dsn(envelope, notices)
+            envelope.rcpt_tos = [r for r in envelope.rcpt_tos if not self.notice(r)]
+            if not envelope.rcpt_tos:
+                return "250 2.0.0 Ok: queued as relay"
         self.kept += 1
         name = os.path.join(self.out, f"{os.getpid()}-{self.kept:07d}")
         if session.ssl:
@@ -95,7 +185,12 @@ async def main():
     p.add_argument("--reject-rcpt", action="append", metavar="SUBSTRING")
     p.add_argument("--lifetime", type=float, default=900)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--bounce-rcpt", action="append", metavar="SUBSTRING")
+    p.add_argument("--defer-rcpt", action="append", metavar="SUBSTRING")
+    p.add_argument("--bounces", default=None, metavar="DIR")
     a = p.parse_args()
+    if (a.bounce_rcpt or a.defer_rcpt) and not a.bounces:
+        p.error("--bounce-rcpt and --defer-rcpt need --bounces DIR")
     tls = {}
     if a.tls:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

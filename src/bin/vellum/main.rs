@@ -47,7 +47,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vellum::batch::{CsvMapping, OnlyFailed, Run, RunOptions, RunReport, Source};
-use vellum::deliver::{DirTransport, Dispatcher, Ledger, PrintChunking, PrintOptions, PrintSpool};
+use vellum::deliver::{
+    DirTransport, Dispatcher, Ledger, PrintChunking, PrintOptions, PrintSpool, UnsubscribeKey,
+};
 use vellum::model::{Channel, Date};
 use vellum::{Approval, Design, Pipeline, PipelineOptions};
 
@@ -93,6 +95,8 @@ struct RunArgs {
     chunk_records: Option<u64>,
     /// Seconds a shared run's claim holds without a heartbeat.
     lease_seconds: Option<f64>,
+    /// Signs marketing emails' unsubscribe tokens.
+    unsubscribe_key: Option<UnsubscribeKey>,
 }
 
 impl RunArgs {
@@ -235,7 +239,39 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         // (visible in `ps`).
         a.backends.sms_token = std::env::var("VELLUM_SMS_TOKEN").ok();
     }
+    a.unsubscribe_key = Some(unsubscribe_key(a.deliver.as_deref())?);
     Ok(a)
+}
+
+/// The key that signs unsubscribe tokens: `VELLUM_UNSUBSCRIBE_KEY` (hex or
+/// base64), else the one kept in the output folder's `unsubscribe.key`,
+/// made there on first use so later runs and the unsubscribe endpoint
+/// verify the same tokens. A dry run without a folder signs with a key of
+/// its own (nothing is sent).
+fn unsubscribe_key(dir: Option<&std::path::Path>) -> Result<UnsubscribeKey, String> {
+    if let Ok(text) = std::env::var("VELLUM_UNSUBSCRIBE_KEY") {
+        return UnsubscribeKey::parse(&text).map_err(|e| format!("VELLUM_UNSUBSCRIBE_KEY: {e}"));
+    }
+    let io = |p: &std::path::Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let Some(dir) = dir else {
+        return UnsubscribeKey::generate().map_err(|e| format!("a new unsubscribe key: {e}"));
+    };
+    let path = dir.join("unsubscribe.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return UnsubscribeKey::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let key = UnsubscribeKey::generate().map_err(|e| format!("a new unsubscribe key: {e}"))?;
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    std::io::Write::write_all(
+        &mut file.open(&path).map_err(|e| io(&path, e))?,
+        format!("{}\n", key.to_hex()).as_bytes(),
+    )
+    .map_err(|e| io(&path, e))?;
+    Ok(key)
 }
 
 /// `vellum run`: true when every record was delivered (or rendered).
@@ -357,6 +393,7 @@ fn run_options(a: &RunArgs, design: &Design) -> RunOptions {
     let mut options = RunOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
     options.workers = a.workers;
     options.dry_run = a.dry_run;
+    options.message.unsubscribe_key = a.unsubscribe_key.clone();
     // A dry run typesets print as the spool of a real run would.
     let spool = spool_options(design, a);
     options.dry_run_chunks = Some(PrintChunking::new(spool.chunk_letters, spool.duplex));
@@ -469,6 +506,7 @@ fn cycle(args: &[String]) -> Result<bool, String> {
         errors: Some(out.join("errors.jsonl")),
         report: Some(out.join("report.json")),
         today: Date::parse("2026-12-01"),
+        unsubscribe_key: Some(unsubscribe_key(Some(&out.join("delivered")))?),
         ..RunArgs::default()
     })
 }

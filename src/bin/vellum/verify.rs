@@ -87,7 +87,13 @@ pub(crate) fn main(args: &[String]) -> Result<bool, String> {
     let ledger = super::open_ledger(&a.ledger)?;
     // The sender `vellum run` builds its messages with: it is in every
     // email's From and Message-ID.
-    let message = MessageOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
+    let mut message =
+        MessageOptions::new(&a.run_key, "Northwind Energy", "billing@northwind.example");
+    // The run's key (its tokens are in the emails' content hashes): the
+    // environment's, or the one kept beside the ledger in the run's folder.
+    message.unsubscribe_key = Some(super::unsubscribe_key(
+        a.ledger.parent().filter(|_| sqlite),
+    )?);
     let mut options = VerifyOptions::new(message);
     options.workers = a.workers;
     let report =
