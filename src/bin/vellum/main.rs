@@ -14,6 +14,9 @@
 //! vellum cycle [--customers N] [--out <dir>]     generate a cycle and run it
 //! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
 //!               [--today YYYY-MM-DD] [--workers N] [--report <file>]
+//! vellum events ingest <file|dir> --ledger <file> [--key-file <file>] [--json]
+//! vellum events report --ledger <file> [--json]
+//! vellum events standing <customer-id> --ledger <file> [--json]
 //! ```
 //!
 //! Delivery: email over SMTP with `--deliver smtp://host:port` (STARTTLS
@@ -35,6 +38,7 @@
 //! 2 the run could not start.
 
 mod backends;
+mod events;
 mod generate;
 mod progress;
 #[cfg(feature = "postgres")]
@@ -68,7 +72,10 @@ const USAGE: &str = "usage:
   vellum status <run-key> --ledger postgres://user@host/db [--json]
   vellum approve <design> --by NAME
   vellum verify <design> --data <file|dir> --ledger <file> --run-key K
-                [--today YYYY-MM-DD] [--workers N] [--report <file>]";
+                [--today YYYY-MM-DD] [--workers N] [--report <file>]
+  vellum events ingest <file|dir> --ledger <file> [--key-file <file>] [--json]
+  vellum events report --ledger <file> [--json]
+  vellum events standing <customer-id> --ledger <file> [--json]";
 
 /// What `run` was asked to do.
 #[derive(Debug, Default)]
@@ -130,6 +137,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]).map(|()| true),
         Some("cycle") => cycle(&args[1..]),
         Some("verify") => verify::main(&args[1..]),
+        Some("events") => events::main(&args[1..]),
         Some("approve") => approve(&args[1..]),
         #[cfg(feature = "postgres")]
         Some("status") => shared::status(&args[1..]),
