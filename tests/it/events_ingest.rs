@@ -366,3 +366,125 @@ fn events_are_answered_recorded_and_replays_change_nothing() {
         .sum();
     assert_eq!(r, 3, "{:?}", a.responses);
 }
+
+/// The whole loop with real parts: bills go out over the aiosmtpd relay
+/// (whose next hop refuses one address: it writes the DSN) and the SMS test
+/// gateway (which posts a receipt per message and a customer's "STOPP");
+/// the DSN and the gateway's posts are ingested; the follow-up run of the
+/// same key sends the bounced bill by SMS, once; next month's run leaves
+/// SMS out for the customer who wrote STOPP, and says why.
+#[cfg(all(feature = "smtp", feature = "sms-http"))]
+#[test]
+fn a_bounce_and_a_stop_from_real_servers_change_the_next_plans() {
+    use std::time::Duration;
+    use vellum::deliver::{SmsHttpOptions, SmsHttpTransport, SmtpOptions, SmtpTls, SmtpTransport};
+
+    use crate::deliver_support::Server;
+    let dir = out_dir("events-loop");
+    let (bounces, webhook) = (dir.join("bounces"), dir.join("webhook.jsonl"));
+    let smtp = Server::start(
+        "smtp_sink.py",
+        &[
+            "--out",
+            dir.join("mail").to_str().unwrap(),
+            "--bounce-rcpt",
+            "bounce",
+            "--bounces",
+            bounces.to_str().unwrap(),
+        ],
+    );
+    let sms = Server::start(
+        "sms_gateway.py",
+        &[
+            "--out",
+            dir.join("sms.jsonl").to_str().unwrap(),
+            "--events",
+            webhook.to_str().unwrap(),
+            "--reply",
+            "+49 151 12345678=STOPP",
+        ],
+    );
+    let base = samples("bill").remove(0).1;
+    let customer = |id: &str, email: &str, phone: &str, preferred: Option<&str>| {
+        let mut c = base.clone();
+        c["customer"]["id"] = id.into();
+        c["customer"]["email"] = email.into();
+        c["customer"]["phone"] = phone.into();
+        if let Some(p) = preferred {
+            c["customer"]["preferred_channel"] = p.into();
+        }
+        c.to_string()
+    };
+    let input = dir.join("customers.jsonl");
+    let lines = [
+        customer("L1", "lena.bounce@example.com", "+44 7700 900001", None),
+        customer("L2", "max@example.com", "+49 151 12345678", Some("sms")),
+        customer("L3", "cleo@example.com", "+33 6 12 34 56 78", None),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+
+    let mut mail = SmtpOptions::new("127.0.0.1", smtp.port);
+    mail.tls = SmtpTls::None;
+    mail.timeout = Duration::from_secs(10);
+    let mut gateway = SmsHttpOptions::new(&format!("http://127.0.0.1:{}/messages", sms.port));
+    gateway.auth_header = Some(("Authorization".into(), "Bearer test-token".into()));
+    let dispatcher = Dispatcher::builder(Ledger::open(dir.join("ledger.sqlite")).unwrap())
+        .transport(Channel::Email, SmtpTransport::new(&mail).unwrap())
+        .transport(Channel::Sms, SmsHttpTransport::new(gateway))
+        .transport(Channel::Print, StubTransport::new_ok())
+        .build()
+        .unwrap();
+    let d = design("bill");
+    let p = pipeline(&d);
+    let run = |key: &str| {
+        let mut o = options(&dir);
+        o.message.run = key.to_owned();
+        Run::new(&p, Some(&dispatcher), o)
+            .execute(Source::path(&input))
+            .unwrap()
+    };
+    let first = run("2026-12");
+    assert_eq!(first.delivered.get(&Channel::Email), Some(&2), "{first}");
+    assert_eq!(first.delivered.get(&Channel::Sms), Some(&1), "{first}");
+
+    let key = options(&dir).message.unsubscribe_key.unwrap();
+    let mut events = vellum::events::read(&bounces, &key).unwrap();
+    events.extend(vellum::events::read(&webhook, &key).unwrap());
+    let got = ingest(dispatcher.ledger(), &events, SystemTime::now()).unwrap();
+    assert_eq!(got.recorded.get("bounced"), Some(&1), "{got:?}");
+    assert_eq!(got.recorded.get("replied"), Some(&1), "{got:?}");
+    assert_eq!(
+        got.recorded.get("delivered"),
+        Some(&1),
+        "the gateway's receipt"
+    );
+    assert!(got.rejected.is_empty(), "{got:?}");
+
+    let follow_up = run("2026-12");
+    assert_eq!(
+        follow_up.delivered.get(&Channel::Sms),
+        Some(&1),
+        "{follow_up}"
+    );
+    assert_eq!((follow_up.skipped, follow_up.delivered_total()), (2, 1));
+    assert_eq!(run("2026-12").skipped, 3, "the fallback went once");
+
+    let standing = dispatcher.ledger().standing("L2").unwrap();
+    let stop = standing
+        .withdrawn(Channel::Sms)
+        .expect("STOPP withdrew SMS");
+    assert!(
+        stop.reason().starts_with("sms consent withdrawn on "),
+        "{}",
+        stop.reason()
+    );
+    assert!(
+        stop.reason().ends_with("by SMS reply \"STOPP\""),
+        "{}",
+        stop.reason()
+    );
+    let next = run("2027-01");
+    // L1 by SMS (the email address bounced), L2 by email (STOPP), L3 by email.
+    assert_eq!(next.delivered.get(&Channel::Sms), Some(&1), "{next}");
+    assert_eq!(next.delivered.get(&Channel::Email), Some(&2), "{next}");
+}
