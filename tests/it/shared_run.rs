@@ -29,6 +29,8 @@ fn customers() -> usize {
 fn vellum() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vellum"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // Every worker signs unsubscribe links with the same key.
+    c.env("VELLUM_UNSUBSCRIBE_KEY", "5e1f0c2d3b4a69788796a5b4c3d2e1f0");
     c
 }
 

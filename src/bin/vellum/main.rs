@@ -247,6 +247,15 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         // (visible in `ps`).
         a.backends.sms_token = std::env::var("VELLUM_SMS_TOKEN").ok();
     }
+    if a.postgres_url().is_some() && std::env::var_os("VELLUM_UNSUBSCRIBE_KEY").is_none() {
+        // Each worker's folder would hold a key of its own: the endpoint
+        // could verify the links of one worker only.
+        return Err(
+            "a shared run needs VELLUM_UNSUBSCRIBE_KEY (hex or base64, at least 16 \
+                    bytes), the same for every worker, to sign unsubscribe links"
+                .to_owned(),
+        );
+    }
     a.unsubscribe_key = Some(unsubscribe_key(a.deliver.as_deref())?);
     Ok(a)
 }
@@ -265,21 +274,35 @@ fn unsubscribe_key(dir: Option<&std::path::Path>) -> Result<UnsubscribeKey, Stri
         return UnsubscribeKey::generate().map_err(|e| format!("a new unsubscribe key: {e}"));
     };
     let path = dir.join("unsubscribe.key");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        return UnsubscribeKey::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+    let read = |path: &std::path::Path| -> Result<UnsubscribeKey, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+        UnsubscribeKey::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    if path.exists() {
+        return read(&path);
     }
     let key = UnsubscribeKey::generate().map_err(|e| format!("a new unsubscribe key: {e}"))?;
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    // Written whole under another name, then linked in: a second worker
+    // starting in the same folder reads the complete key, or makes its own
+    // and then takes the first one's.
+    let tmp = dir.join(format!("unsubscribe.key.{}.tmp", std::process::id()));
     let mut file = std::fs::OpenOptions::new();
-    file.write(true).create_new(true);
+    file.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
     std::io::Write::write_all(
-        &mut file.open(&path).map_err(|e| io(&path, e))?,
+        &mut file.open(&tmp).map_err(|e| io(&tmp, e))?,
         format!("{}\n", key.to_hex()).as_bytes(),
     )
-    .map_err(|e| io(&path, e))?;
-    Ok(key)
+    .map_err(|e| io(&tmp, e))?;
+    let linked = std::fs::hard_link(&tmp, &path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
+        Err(e) => Err(io(&path, e)),
+    }
 }
 
 /// `vellum run`: true when every record was delivered (or rendered).
