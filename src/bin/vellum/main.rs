@@ -34,6 +34,10 @@
 //! Progress goes to stderr: a bar when it is a terminal, a plain line every
 //! few seconds otherwise; counts only, never customer data.
 //!
+//! Marketing emails' unsubscribe links are signed with the key in
+//! `VELLUM_UNSUBSCRIBE_KEY` (hex or base64), else the one kept in the
+//! `--deliver` folder's `unsubscribe.key` (made there on first use).
+//!
 //! Exit codes: 0 all records delivered (or rendered), 1 some records failed,
 //! 2 the run could not start.
 
