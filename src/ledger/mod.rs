@@ -295,6 +295,9 @@ trait Store: std::fmt::Debug + Send + Sync {
     fn attempts(&self, key: &str) -> Result<Vec<Attempt>, DeliveryError>;
     /// Counts over the ledger.
     fn summary(&self) -> Result<Summary, DeliveryError>;
+    /// The keys of the messages delivered with a receipt id that starts
+    /// with `prefix`, in key order.
+    fn delivered_with_receipt(&self, prefix: &str) -> Result<Vec<String>, DeliveryError>;
 }
 
 /// The delivery ledger. Shared between threads; each call is one short
@@ -447,5 +450,15 @@ impl Ledger {
     /// Counts over the ledger.
     pub fn summary(&self) -> Result<Summary, DeliveryError> {
         self.store.summary()
+    }
+
+    /// The keys of the messages delivered with a receipt id starting with
+    /// `prefix`, in key order: a backend that puts a batch's mark into its
+    /// receipts (the print spool) finds what the ledger says it took.
+    pub(crate) fn delivered_with_receipt(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<String>, DeliveryError> {
+        self.store.delivered_with_receipt(prefix)
     }
 }

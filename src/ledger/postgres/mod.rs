@@ -339,4 +339,15 @@ impl Store for Postgres {
             })
         })
     }
+
+    fn delivered_with_receipt(&self, prefix: &str) -> Result<Vec<String>, DeliveryError> {
+        let rows = self.pool.with("ledger", |c| {
+            let st = c.prepare(
+                "SELECT key FROM vellum_messages WHERE state = 'delivered'
+                 AND substr(receipt, 1, length($1::text)) = $1::text ORDER BY key",
+            )?;
+            c.client.query(&st, &[&text(prefix)])
+        })?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
 }
