@@ -32,8 +32,10 @@
 //! [`PipelineOptions::today`]: crate::PipelineOptions::today
 //! [`Message::content_hash`]: crate::deliver::Message::content_hash
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -57,6 +59,18 @@ pub struct VerifyOptions {
     /// The message options of the run being verified: its run key, sender
     /// and Message-ID domain, as the run had them.
     pub message: MessageOptions,
+    /// The run's print spool folder, to read back the streams it released
+    /// (see [`PrintSpool::verify_released`]): each against its manifest
+    /// and the ledger, and every letter delivered as print in one of
+    /// them. `None` reads no stream back.
+    ///
+    /// [`PrintSpool::verify_released`]: crate::deliver::PrintSpool::verify_released
+    pub print: Option<PathBuf>,
+    /// The print options the run's spool had (`PrintOptions::for_design`
+    /// with the run key as job): marks, sides. Taken from the design when
+    /// `None`.
+    #[cfg(feature = "print-spool")]
+    pub print_options: Option<crate::deliver::PrintOptions>,
 }
 
 impl VerifyOptions {
@@ -65,6 +79,9 @@ impl VerifyOptions {
         VerifyOptions {
             workers: 0,
             message,
+            print: None,
+            #[cfg(feature = "print-spool")]
+            print_options: None,
         }
     }
 }
@@ -109,6 +126,24 @@ pub struct VerifyFailure {
     pub stage: String,
 }
 
+/// A print stream read back: against its manifest (pages, each
+/// envelope's pages by their content, marks, embedded files) and the
+/// ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StreamCheck {
+    /// The stream's file, relative to the spool folder.
+    pub file: String,
+    /// Pages read.
+    pub pages: usize,
+    /// Envelopes checked.
+    pub envelopes: usize,
+    /// Envelopes whose letter the ledger has, with the same content hash.
+    pub ledger_checked: usize,
+    /// Why it fails (naming the envelope), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
 /// The result of a verification: counts per message, and every mismatch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VerifyReport {
@@ -138,6 +173,13 @@ pub struct VerifyReport {
     pub mismatches: Vec<Mismatch>,
     /// Every record that could not be read or rendered, in input order.
     pub failures: Vec<VerifyFailure>,
+    /// Whether the print streams were read back ([`VerifyOptions::print`]).
+    pub streams_read: bool,
+    /// Each print stream of the run read back, in file order.
+    pub streams: Vec<StreamCheck>,
+    /// Letters delivered as print (their keys) that no stream's manifest
+    /// has: lost between the spool and the print shop.
+    pub not_in_stream: Vec<String>,
     /// Seconds it took.
     pub seconds: f64,
 }
@@ -153,7 +195,13 @@ impl VerifyReport {
     /// re-render lost. A verification that found nothing delivered (a wrong
     /// run key or ledger) is not verified.
     pub fn is_verified(&self) -> bool {
-        self.matches > 0 && self.delivered() == self.matches
+        self.matches > 0 && self.delivered() == self.matches && self.streams_verified()
+    }
+
+    /// True when no print stream read back failed and every letter
+    /// delivered as print is in a stream (also when none were read).
+    pub fn streams_verified(&self) -> bool {
+        self.streams.iter().all(|s| s.problem.is_none()) && self.not_in_stream.is_empty()
     }
 }
 
@@ -220,8 +268,18 @@ impl fmt::Display for VerifyReport {
         if self.mismatches.len() > SHOWN {
             writeln!(f, "  ... and {} more", self.mismatches.len() - SHOWN)?;
         }
+        self.fmt_streams(f)?;
         let delivered = self.delivered();
-        if self.is_verified() {
+        if !self.streams_verified() {
+            let bad = self.streams.iter().filter(|s| s.problem.is_some()).count();
+            write!(
+                f,
+                "  NOT VERIFIED: {bad} of {} print streams fail their read-back, {} letters \
+                 delivered as print are in no stream",
+                self.streams.len(),
+                self.not_in_stream.len()
+            )
+        } else if self.is_verified() {
             write!(
                 f,
                 "  all {delivered} delivered messages match what was sent"
@@ -255,6 +313,53 @@ impl fmt::Display for VerifyReport {
     }
 }
 
+impl VerifyReport {
+    /// The print streams' lines: each failed one, the first good ones, the
+    /// letters in no stream.
+    fn fmt_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.streams_read {
+            return writeln!(
+                f,
+                "  print streams    not read back (no spool folder given)"
+            );
+        }
+        let pages: usize = self.streams.iter().map(|s| s.pages).sum();
+        let envelopes: usize = self.streams.iter().map(|s| s.envelopes).sum();
+        writeln!(
+            f,
+            "  print streams    {} read back: {pages} pages, {envelopes} envelopes against \
+             their manifests and the ledger",
+            self.streams.len()
+        )?;
+        let good = self.streams.iter().filter(|s| s.problem.is_none());
+        for s in good.clone().take(SHOWN) {
+            writeln!(
+                f,
+                "    {}: {} pages, {} envelopes, {} in the ledger",
+                s.file, s.pages, s.envelopes, s.ledger_checked
+            )?;
+        }
+        let more = good.count().saturating_sub(SHOWN);
+        if more > 0 {
+            writeln!(f, "    ... and {more} more that pass")?;
+        }
+        for s in self.streams.iter().filter(|s| s.problem.is_some()) {
+            let why = s.problem.as_deref().unwrap_or_default();
+            writeln!(f, "    FAILED {}: {why}", s.file)?;
+        }
+        for key in self.not_in_stream.iter().take(SHOWN) {
+            writeln!(
+                f,
+                "    IN NO STREAM {key}: delivered as print, no manifest has it"
+            )?;
+        }
+        if self.not_in_stream.len() > SHOWN {
+            writeln!(f, "    ... and {} more", self.not_in_stream.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
 /// What one record came to.
 #[derive(Default)]
 struct Checked {
@@ -267,6 +372,8 @@ struct Checked {
     no_hash: usize,
     mismatches: Vec<Mismatch>,
     failure: Option<VerifyFailure>,
+    /// The keys of its messages delivered as print.
+    printed: Vec<String>,
 }
 
 /// Re-renders every record of `source` with `pipeline` (which must be built
@@ -348,7 +455,9 @@ pub fn verify(
         return Err(e);
     }
     checked.sort_by_key(|c| c.index);
+    let mut printed = BTreeSet::new();
     for c in checked {
+        printed.extend(c.printed);
         report.records += 1;
         report.messages += c.messages;
         report.matches += c.matches;
@@ -366,8 +475,73 @@ pub fn verify(
             report.failures.push(f);
         }
     }
+    if let Some(dir) = &options.print {
+        read_streams(pipeline, dir, ledger, options, &printed, &mut report)?;
+    }
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Reads back the print streams in `dir` (the run's spool), and finds the
+/// letters delivered as print (`printed`) that none has.
+#[cfg(feature = "print-spool")]
+fn read_streams(
+    pipeline: &Pipeline<'_>,
+    dir: &std::path::Path,
+    ledger: &Ledger,
+    options: &VerifyOptions,
+    printed: &BTreeSet<String>,
+    report: &mut VerifyReport,
+) -> Result<()> {
+    use crate::deliver::{PrintOptions, PrintSpool};
+    if !dir.is_dir() {
+        return Err(ErrorKind::Config {
+            what: "the print spool".to_owned(),
+            message: format!("{}: no such folder", dir.display()),
+        }
+        .into());
+    }
+    let print = options
+        .print_options
+        .clone()
+        .unwrap_or_else(|| PrintOptions::for_design(pipeline.design()).job(&options.message.run));
+    let streams = PrintSpool::verify_released(dir, &print, ledger).map_err(ledger_error)?;
+    let mut in_streams = BTreeSet::new();
+    for s in streams {
+        in_streams.extend(s.keys.iter().cloned());
+        report.streams.push(StreamCheck {
+            file: s.file,
+            pages: s.pages,
+            envelopes: s.envelopes,
+            ledger_checked: s.ledger_checked,
+            problem: s.problem,
+        });
+    }
+    report.not_in_stream = printed.difference(&in_streams).cloned().collect();
+    report.streams_read = true;
+    Ok(())
+}
+
+/// Without the print spool, no stream can be read back: said in the
+/// report, and every letter delivered as print is in no stream read.
+#[cfg(not(feature = "print-spool"))]
+fn read_streams(
+    _: &Pipeline<'_>,
+    dir: &std::path::Path,
+    _: &Ledger,
+    _: &VerifyOptions,
+    _: &BTreeSet<String>,
+    _: &mut VerifyReport,
+) -> Result<()> {
+    Err(ErrorKind::Config {
+        what: "the print spool".to_owned(),
+        message: format!(
+            "{}: this vellum is built without the `print-spool` feature and cannot read print \
+             streams back",
+            dir.display()
+        ),
+    }
+    .into())
 }
 
 /// Re-renders and checks records until the input ends.
@@ -447,6 +621,11 @@ fn check(
     for m in &comm.messages {
         c.messages += 1;
         let status = ledger.status(&m.key).map_err(ledger_error)?;
+        if m.channel == Channel::Print
+            && status.as_ref().is_some_and(|s| s.state == State::Delivered)
+        {
+            c.printed.push(m.key.clone());
+        }
         match status {
             Some(s) if s.state == State::Delivered => match s.content_hash {
                 None => c.no_hash += 1,

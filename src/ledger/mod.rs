@@ -316,6 +316,9 @@ trait Store: std::fmt::Debug + Send + Sync {
     fn standing(&self, customer: &str) -> Result<Standing, DeliveryError>;
     /// The response report.
     fn responses(&self) -> Result<Vec<Response>, DeliveryError>;
+    /// The keys of the messages delivered (bounced or returned since, too)
+    /// with a receipt id that starts with `prefix`, in key order.
+    fn delivered_with_receipt(&self, prefix: &str) -> Result<Vec<String>, DeliveryError>;
 }
 
 /// The delivery ledger. Shared between threads; each call is one short
@@ -500,5 +503,15 @@ impl Ledger {
     /// came back (delivered, bounced, unsubscribed, replied, returned).
     pub fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
         self.store.responses()
+    }
+
+    /// The keys of the messages delivered with a receipt id starting with
+    /// `prefix`, in key order: a backend that puts a batch's mark into its
+    /// receipts (the print spool) finds what the ledger says it took.
+    pub(crate) fn delivered_with_receipt(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<String>, DeliveryError> {
+        self.store.delivered_with_receipt(prefix)
     }
 }

@@ -472,4 +472,17 @@ impl Store for Sqlite {
     fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
         sqlite_answers::responses(&self.conn()).map_err(db_err)
     }
+
+    /// The keys delivered with a receipt id starting with `prefix`.
+    fn delivered_with_receipt(&self, prefix: &str) -> Result<Vec<String>, DeliveryError> {
+        let conn = self.conn();
+        let mut st = conn
+            .prepare(
+                "SELECT key FROM messages WHERE state IN ('delivered', 'bounced')
+                 AND substr(receipt, 1, length(?1)) = ?1 ORDER BY key",
+            )
+            .map_err(db_err)?;
+        let rows = st.query_map([prefix], |r| r.get(0)).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
 }

@@ -284,11 +284,11 @@ fn qpdf_check(path: &Path) {
 }
 
 #[test]
-fn with_embed_on_the_pipelines_pdf_and_email_attachment_are_factur_x() {
-    let design = edited_bill("embed", |bill| {
-        replace_in(&bill.join("invoice.toml"), "embed = false", "embed = true");
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+fn the_shipped_bills_pdf_and_email_attachment_are_factur_x() {
+    // The bill ships with `embed = true`.
+    let design = common::design("bill");
+    let toml = std::fs::read_to_string(common::root().join("templates/bill/invoice.toml")).unwrap();
+    assert!(toml.contains("\nembed = true\n"), "{toml}");
     let (_, record) = common::samples("bill")
         .into_iter()
         .find(|(n, _)| n == "C1001")
@@ -324,9 +324,16 @@ fn with_embed_on_the_pipelines_pdf_and_email_attachment_are_factur_x() {
     std::fs::write(&path, attachment.contents()).unwrap();
     let back = python(READ_PDF, &[&path]);
     assert!(back["xml"].as_str().unwrap().contains(due));
-    // Off (the shipped bill), the pipeline's PDF is the plain tagged one.
-    let shipped = common::design("bill");
-    let plain = Pipeline::new(&shipped, PipelineOptions::default()).unwrap();
+    // Off, the pipeline's PDF is the plain tagged one.
+    let off = edited_bill("embed-off", |bill| {
+        replace_in(
+            &bill.join("invoice.toml"),
+            "\nembed = true\n",
+            "\nembed = false\n",
+        );
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plain = Pipeline::new(&off, PipelineOptions::default()).unwrap();
     let doc = plain.document(&record).unwrap();
     let bytes = plain.pdf(&doc, &PdfOptions::default()).unwrap().bytes;
     assert!(!String::from_utf8_lossy(&bytes).contains("factur-x"));
@@ -403,7 +410,6 @@ fn a_record_without_its_invoice_number_fails_naming_the_term_and_field() {
             "\"invoice.number\" = \"string\"",
             "\"invoice.number\" = \"string?\"",
         );
-        replace_in(&bill.join("invoice.toml"), "embed = false", "embed = true");
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let doc = doc(&design, &record);
@@ -489,4 +495,36 @@ fn a_bad_invoice_toml_is_a_design_error_with_its_place() {
     let text = std::fs::read_to_string(tmp("bad-terms").join("bill/invoice.toml")).unwrap();
     let expected = text.lines().position(|l| l.starts_with("BT-999")).unwrap() as u32 + 1;
     assert_eq!(line("BT-999"), Some((expected, 1)));
+}
+
+#[test]
+fn the_generators_customers_are_valid_en16931_invoices() {
+    // `vellum cycle` bills what `vellum generate` makes: with the bill's
+    // Factur-X embedded, each of them must be an invoice whose amounts
+    // add up, or it gets no PDF.
+    let out = tmp("generated.jsonl");
+    let o = Command::new(env!("CARGO_BIN_EXE_vellum"))
+        .args(["generate", "400", "--out"])
+        .arg(&out)
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let design = common::design("bill");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut files = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let xml = render::factur_x_xml(&design, &doc(&design, &record))
+            .unwrap_or_else(|e| panic!("generated line {}: {e}", i + 1));
+        // Every 10th through the XSD (one Python process for all).
+        if i % 10 == 0 {
+            let path = tmp(&format!("generated-{i}.xml"));
+            std::fs::write(&path, xml).unwrap();
+            files.push(path);
+        }
+    }
+    assert_eq!(text.lines().count(), 400);
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    check_xsd(&paths);
 }

@@ -1,14 +1,19 @@
 //! Print production: the design's `[print]` table (sides, envelopes, marks,
 //! job and separator sheets) reaches the spool; the streams' inserter marks
 //! are read back by outside tools (DataMatrix with libdmtx's `dmtxread`,
-//! OMR by sampling a `pdftoppm` rendering) and agree with the manifest; and
-//! a stream that fails its read-back is not released.
+//! OMR by sampling a `pdftoppm` rendering) and agree with the manifest; a
+//! stream that fails its read-back is not released; and a spool given the
+//! ledger releases only what the ledger has as taken, with its content.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use serde_json::Value;
-use vellum::deliver::{Envelope, MessageOptions, PrintOptions, PrintSpool, Transport, read_back};
+use vellum::deliver::{
+    Audience, Dispatcher, Envelope, Ledger, MessageOptions, PrintOptions, PrintSpool, Transport,
+    read_back,
+};
 use vellum::model::{Channel, Date};
 use vellum::{Design, Pipeline, PipelineOptions};
 
@@ -57,7 +62,17 @@ fn customer(i: usize, items: usize, postal: &str) -> Value {
     c["customer"]["preferred_channel"] = Value::from("print");
     c["customer"]["address"]["postal_code"] = Value::from(postal);
     let item = c["items"][0].clone();
-    c["items"] = Value::Array(vec![item; items]);
+    c["items"] = Value::Array(vec![item.clone(); items]);
+    // Totals that add up (EN 16931), for the bill's Factur-X invoice.
+    let cents = |v: &Value| (v.as_str().unwrap().parse::<f64>().unwrap() * 100.0).round();
+    let net = cents(&item["amount"]) * items as f64;
+    let rate = c["totals"]["tax_rate"].as_f64().unwrap();
+    let tax = (net * rate / 100.0).round();
+    let due = net + tax + cents(&c["totals"]["previous_balance"]);
+    let money = |cents: f64| Value::from(format!("{:.2}", cents / 100.0));
+    c["totals"]["net"] = money(net);
+    c["totals"]["tax"] = money(tax);
+    c["totals"]["due"] = money(due);
     c
 }
 
@@ -222,12 +237,7 @@ fn a_letter_over_the_envelope_limit_is_an_error_naming_it() {
     );
     // Nothing released, the letter still staged for a close after the fix.
     assert!(!dir.join("print/batch-0001.pdf").exists());
-    assert_eq!(
-        std::fs::read_dir(dir.join("print/staging"))
-            .unwrap()
-            .count(),
-        2
-    );
+    assert_eq!(letters_staged(&dir.join("print/staging")), 2);
 }
 
 fn pdftotext(path: &Path, first: usize, last: usize) -> String {
@@ -551,7 +561,7 @@ fn a_stream_that_fails_its_read_back_is_not_released() {
     assert!(!dir.join("print/batch-0001.pdf").exists());
     assert!(!dir.join("print/manifest-0001.json").exists());
     // The letters stay staged for a close once the cause is found.
-    assert_eq!(std::fs::read_dir(&staging).unwrap().count(), 10);
+    assert_eq!(letters_staged(&staging), 10);
 }
 
 #[test]
@@ -590,4 +600,167 @@ fn a_typeset_chunk_gets_the_marks_and_sheets_too() {
         format!("VLM|2026-12|{}|1/{}", last.envelope, last.sheets)
     );
     assert!(pdftotext(&summary.batches[0], 1, 1).contains("JOB SHEET"));
+}
+
+/// A spool that reads back against a SQLite ledger, and a dispatcher that
+/// records in that ledger and delivers letters to the spool.
+fn ledgered(dir: &Path, options: PrintOptions) -> (Arc<PrintSpool>, Dispatcher, Arc<Ledger>) {
+    let ledger = Arc::new(Ledger::open(dir.join("ledger.sqlite")).unwrap());
+    let spool = Arc::new(
+        PrintSpool::new(dir.join("print"), options)
+            .unwrap()
+            .with_ledger(ledger.clone()),
+    );
+    let dispatcher = Dispatcher::builder(ledger.clone())
+        .transport(Channel::Print, spool.clone())
+        .build()
+        .unwrap();
+    (spool, dispatcher, ledger)
+}
+
+/// Delivers each customer's letter through the dispatcher (so the ledger
+/// records it before the spool stages it).
+fn deliver(design: &Design, dispatcher: &Dispatcher, customers: &[Value]) {
+    let pipeline = Pipeline::new(
+        design,
+        PipelineOptions::default().today(Date::parse("2026-12-01").unwrap()),
+    )
+    .unwrap();
+    let message = MessageOptions::new("2026-12", "Northwind Energy", "billing@northwind.example");
+    for c in customers {
+        let doc = pipeline.document(c).unwrap();
+        let comm = pipeline
+            .communication_for(&doc, &[Channel::Print], false, &message)
+            .unwrap();
+        let out = dispatcher
+            .deliver(&comm, &Audience::from_document(&doc))
+            .unwrap();
+        assert!(
+            matches!(
+                out,
+                vellum::deliver::Outcome::Delivered {
+                    channel: Channel::Print,
+                    ..
+                }
+            ),
+            "{}: {out:?}",
+            doc.record
+        );
+    }
+}
+
+/// The staged line (JSON) of `customer`'s letter, and its PDF.
+fn staged_line(dir: &Path, customer: &str) -> (PathBuf, Value) {
+    for entry in std::fs::read_dir(dir.join("print/staging")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let line: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            if line["customer"] == customer {
+                return (path, line);
+            }
+        }
+    }
+    panic!("{customer} is not staged");
+}
+
+#[test]
+fn a_stream_the_ledger_agrees_with_is_released_with_every_envelope_checked() {
+    let (dir, design, options) = production("ledger-ok");
+    let (spool, dispatcher, ledger) = ledgered(&dir, options);
+    deliver(&design, &dispatcher, &mixed());
+    let summary = spool.close().unwrap();
+    // Five letters, the 5-page one split in two envelopes (2 sheets each).
+    assert_eq!(summary.envelopes.len(), 6, "{:?}", summary.envelopes);
+    assert_eq!(summary.read_back[0].ledger_checked, 6);
+    for e in &summary.envelopes {
+        let status = ledger.status(&e.key).unwrap().unwrap();
+        assert_eq!(
+            e.content_hash, status.content_hash,
+            "envelope {}",
+            e.envelope
+        );
+        assert!(status.receipt.unwrap().contains('/'));
+    }
+    // The manifest carries the hashes; the staging (with its generation)
+    // is gone, and a second close does nothing.
+    let manifest = std::fs::read_to_string(summary.manifest_json.unwrap()).unwrap();
+    assert!(manifest.contains("\"content_hash\""));
+    assert_eq!(
+        std::fs::read_dir(dir.join("print/staging"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert!(spool.close().unwrap().batches.is_empty());
+}
+
+#[test]
+fn an_envelope_the_ledger_does_not_know_is_refused_with_its_envelope_named() {
+    let (dir, design, options) = production("ledger-unknown");
+    let (spool, dispatcher, _ledger) = ledgered(&dir, options);
+    let customers = mixed();
+    deliver(&design, &dispatcher, &customers[..4]);
+    // P0004's letter reaches the spool without the dispatcher: no ledger
+    // line says it was ever sent.
+    stage(&design, &spool, &customers[4..]);
+    let err = spool.close().unwrap_err().to_string();
+    assert!(err.contains("batch-0001.pdf not released"), "{err}");
+    assert!(
+        err.contains("envelope 5 (customer P0004): the ledger has no message bill/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/P0004/2026-12/print: it was never sent"),
+        "{err}"
+    );
+    assert!(dir.join("print/quarantine/batch-0001.pdf").exists());
+    assert!(!dir.join("print/batch-0001.pdf").exists());
+}
+
+#[test]
+fn a_letter_whose_content_hash_differs_from_the_ledgers_is_refused() {
+    let (dir, design, options) = production("ledger-hash");
+    let (spool, dispatcher, _ledger) = ledgered(&dir, options);
+    deliver(&design, &dispatcher, &mixed());
+    // The staged line of P0003 says another content than the ledger has.
+    let (path, mut line) = staged_line(&dir, "P0003");
+    line["content_hash"] = Value::from("0".repeat(64));
+    std::fs::write(&path, line.to_string()).unwrap();
+    let err = spool.close().unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "envelope 4 (customer P0003): its letter has content hash 0000000000000000, \
+             the ledger recorded"
+        ),
+        "{err}"
+    );
+    assert!(!dir.join("print/batch-0001.pdf").exists());
+}
+
+#[test]
+fn a_letter_the_ledger_has_but_no_stream_is_refused() {
+    let (dir, design, options) = production("ledger-lost");
+    let (spool, dispatcher, _ledger) = ledgered(&dir, options);
+    deliver(&design, &dispatcher, &mixed());
+    // P0001's staged letter is lost after it was recorded as delivered.
+    let (path, _) = staged_line(&dir, "P0001");
+    std::fs::remove_file(path.with_extension("pdf")).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let err = spool.close().unwrap_err().to_string();
+    assert!(
+        err.contains("no stream released")
+            && err.contains(
+                "/P0001/2026-12/print as delivered to the print spool, but no envelope carries it"
+            ),
+        "{err}"
+    );
+    assert!(!dir.join("print/batch-0001.pdf").exists());
+}
+
+/// The staged letters' files (PDF and line), without the generation mark.
+fn letters_staged(staging: &Path) -> usize {
+    std::fs::read_dir(staging)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name() != "generation")
+        .count()
 }

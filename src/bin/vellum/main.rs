@@ -325,8 +325,10 @@ fn run(a: &RunArgs) -> Result<bool, String> {
                 .unwrap_or_else(|| dir.join("ledger.sqlite"));
             // The ledger's default place is in the folder: made first.
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let ledger = open_ledger(&ledger)?;
-            let spool = print_spool(&dir.join("print"), &design, a)?;
+            let ledger = Arc::new(open_ledger(&ledger)?);
+            // The spool reads each stream back against the ledger before
+            // it releases it.
+            let spool = print_spool(&dir.join("print"), &design, a)?.with_ledger(ledger.clone());
             Some(dispatcher(dir, ledger, spool, &a.backends)?)
         }
         _ => None,
@@ -452,7 +454,7 @@ fn source(a: &RunArgs) -> Result<Source, String> {
 /// `print`.
 fn dispatcher(
     dir: &std::path::Path,
-    ledger: Ledger,
+    ledger: Arc<Ledger>,
     print: PrintSpool,
     backends: &Backends,
 ) -> Result<Dispatcher, String> {

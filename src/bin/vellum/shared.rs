@@ -2,6 +2,7 @@
 //! `vellum status <run-key>`: the run's progress across its workers.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use vellum::batch::{ChunkDone, RunStatus, SharedInput, SharedOptions, SharedRun, WorkerOutcome};
@@ -46,11 +47,15 @@ pub fn run(
         run.worker(),
         a.run_key
     );
-    let dispatcher = match (&a.deliver, a.dry_run) {
-        (Some(dir), false) => {
-            let ledger = Ledger::connect(url).map_err(|e| e.to_string())?;
-            let spool = print_spool(&spool_dir(dir, run.worker()), design, a)?;
-            Some(dispatcher(dir, ledger, spool, &a.backends)?)
+    let ledger = match (&a.deliver, a.dry_run) {
+        (Some(_), false) => Some(Arc::new(Ledger::connect(url).map_err(|e| e.to_string())?)),
+        _ => None,
+    };
+    let dispatcher = match (&a.deliver, &ledger) {
+        (Some(dir), Some(ledger)) => {
+            let spool =
+                print_spool(&spool_dir(dir, run.worker()), design, a)?.with_ledger(ledger.clone());
+            Some(dispatcher(dir, ledger.clone(), spool, &a.backends)?)
         }
         _ => None,
     };
@@ -59,7 +64,7 @@ pub fn run(
         .work(pipeline, dispatcher.as_ref(), &options, &mut progress)
         .map_err(|e| e.to_string())?;
     match &done.run {
-        Some(report) => finished(a, design, &run, &done, report),
+        Some(report) => finished(a, design, (&run, ledger), &done, report),
         None => {
             summary(&done);
             Ok(done.report.failed == 0 && done.report.flush_error.is_none())
@@ -73,7 +78,7 @@ pub fn run(
 fn finished(
     a: &RunArgs,
     design: &Design,
-    run: &SharedRun,
+    (run, ledger): (&SharedRun, Option<Arc<Ledger>>),
     done: &WorkerOutcome,
     report: &vellum::batch::RunReport,
 ) -> Result<bool, String> {
@@ -82,8 +87,8 @@ fn finished(
         run.write_failures(path).map_err(|e| e.to_string())?;
     }
     let mut report = report.clone();
-    if let (Some(dir), false) = (&a.deliver, a.dry_run)
-        && let Err(e) = flush_spools(&dir.join("print"), spool_options(design, a))
+    if let (Some(dir), Some(ledger)) = (&a.deliver, ledger)
+        && let Err(e) = flush_spools(&dir.join("print"), spool_options(design, a), &ledger)
     {
         report.flush_error.get_or_insert(e);
     }
@@ -107,8 +112,9 @@ fn spool_dir(dir: &Path, worker: &str) -> PathBuf {
 }
 
 /// Closes every worker's spool under `print`: a worker that was killed
-/// left its staged letters there (the ledger has them as delivered).
-fn flush_spools(print: &Path, options: PrintOptions) -> Result<(), String> {
+/// left its staged letters there (the ledger has them as delivered). Each
+/// stream is read back against the ledger before it is released.
+fn flush_spools(print: &Path, options: PrintOptions, ledger: &Arc<Ledger>) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(print) else {
         return Ok(());
     };
@@ -116,7 +122,7 @@ fn flush_spools(print: &Path, options: PrintOptions) -> Result<(), String> {
         let dir = entry.path();
         if dir.join("staging").is_dir() {
             PrintSpool::new(&dir, options.clone())
-                .and_then(|s| s.close())
+                .and_then(|s| s.with_ledger(ledger.clone()).close())
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
         }
     }

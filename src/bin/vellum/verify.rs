@@ -1,16 +1,22 @@
 //! `vellum verify`: re-renders a run's records and checks every delivered
-//! message against the content hash its ledger recorded.
+//! message against the content hash its ledger recorded; with
+//! `--deliver`, reads back every print stream the run's spool released
+//! (its pages, each envelope's pages and marks, against its manifest and
+//! the ledger) and finds each letter delivered as print in one of them.
 //!
 //! ```text
 //! vellum verify <design> --data <file|dir> --ledger <file> --run-key K
-//!               [--today YYYY-MM-DD] [--workers N] [--report <file>]
+//!               [--deliver dir:<folder>] [--today YYYY-MM-DD] [--workers N]
+//!               [--report <file>]
 //! ```
 //!
 //! Give it what the run was given: the same data, run key and `--today`
 //! (the document date is in every email and letter, so a re-render dated
-//! another day differs). Exit codes: 0 every delivered message matches, 1
-//! some differ or cannot be checked (no hash recorded, nothing delivered
-//! under that run key), 2 it could not start.
+//! another day differs). Exit codes: 0 every delivered message matches
+//! (and every print stream read back passes), 1 some differ or cannot be
+//! checked (no hash recorded, nothing delivered under that run key, a
+//! stream fails its read-back, a letter delivered as print is in no
+//! stream), 2 it could not start.
 
 use std::path::PathBuf;
 
@@ -23,7 +29,8 @@ use super::{date, number, value};
 
 const USAGE: &str = "usage:
   vellum verify <design> --data <file|dir> --ledger <file> --run-key K
-                [--today YYYY-MM-DD] [--workers N] [--report <file>]";
+                [--deliver dir:<folder>] [--today YYYY-MM-DD] [--workers N]
+                [--report <file>]";
 
 /// What `verify` was asked to do.
 #[derive(Debug, Default)]
@@ -35,6 +42,8 @@ struct VerifyArgs {
     today: Option<Date>,
     workers: usize,
     report: Option<PathBuf>,
+    /// The run's `--deliver` folder: its print spool is `print/` in it.
+    deliver: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<VerifyArgs, String> {
@@ -47,6 +56,10 @@ fn parse(args: &[String]) -> Result<VerifyArgs, String> {
             "--run-key" => a.run_key = value(&mut it, arg)?.to_owned(),
             "--workers" => a.workers = number(value(&mut it, arg)?, arg)?,
             "--report" => a.report = Some(value(&mut it, arg)?.into()),
+            "--deliver" => {
+                let v = value(&mut it, arg)?;
+                a.deliver = Some(v.strip_prefix("dir:").unwrap_or(v).into());
+            }
             "--today" => a.today = Some(date(value(&mut it, arg)?, arg)?),
             s if s.starts_with("--") => return Err(format!("unknown option {s:?}\n{USAGE}")),
             s if a.design.as_os_str().is_empty() => a.design = s.into(),
@@ -96,6 +109,12 @@ pub(crate) fn main(args: &[String]) -> Result<bool, String> {
     )?);
     let mut options = VerifyOptions::new(message);
     options.workers = a.workers;
+    options.print = a.deliver.as_ref().map(|d| d.join("print"));
+    if let Some(dir) = &a.deliver
+        && !dir.is_dir()
+    {
+        return Err(format!("--deliver {}: no such folder", dir.display()));
+    }
     let report =
         verify(&pipeline, Source::path(&a.data), &ledger, &options).map_err(|e| e.to_string())?;
     println!("{report}");

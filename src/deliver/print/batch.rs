@@ -108,6 +108,7 @@ impl PrintSpool {
                 pages: s.meta.pages,
                 total: s.pages.len(),
                 digests: digests(s),
+                content_hash: s.meta.content_hash.as_deref(),
             })
             .collect();
         let layout = lay_out(&letters, file, summary.envelopes.len() + 1, &self.options)?;

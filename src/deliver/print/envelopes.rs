@@ -17,6 +17,8 @@ pub(super) struct LetterPages<'a> {
     pub total: usize,
     /// The content digest of each of its `total` pages, when staged with them.
     pub digests: Vec<String>,
+    /// Its content hash as staged (the ledger's), when staged with it.
+    pub content_hash: Option<&'a str>,
 }
 
 /// One physical page of the stream, in order.
@@ -106,6 +108,7 @@ pub(super) fn lay_out(
                     .get(first..last)
                     .map(<[String]>::to_vec)
                     .unwrap_or_default(),
+                content_hash: l.content_hash.map(str::to_owned),
             });
             // A simplex stream, or a letter split at a sheet: the next
             // envelope starts on a new sheet either way.

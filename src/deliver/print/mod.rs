@@ -22,15 +22,17 @@
 
 mod batch;
 mod envelopes;
+mod ledger;
 mod manifest;
 mod marks;
 mod merge;
 mod readback;
 mod sheets;
 mod spool;
+mod verify;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,7 @@ pub use self::readback::{ReadBack, read_back};
 use self::spool::by_chunk;
 use super::{DeliveryError, Message, Receipt, Transport};
 use crate::design::{Design, PrintProduction, print::Sides};
+use crate::ledger::Ledger;
 use crate::model::Channel;
 
 /// Print spool settings.
@@ -159,6 +162,12 @@ pub struct Envelope {
     /// vellum before digests.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub digests: Vec<String>,
+    /// The letter's content hash as the ledger recorded it when it was
+    /// staged ([`Message::content_hash`]): the read-back checks the
+    /// ledger still says so. `None` for a letter staged before staging
+    /// kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
 fn one() -> usize {
@@ -191,6 +200,11 @@ pub struct PrintSpool {
     lock: Mutex<()>,
     /// The last chunk's page digests (its letters are staged one by one).
     chunk_digests: Mutex<Option<(String, Vec<String>)>>,
+    /// The ledger the letters' attempts are recorded in: the read-back
+    /// checks each stream against it (see [`PrintSpool::with_ledger`]).
+    ledger: Option<Arc<Ledger>>,
+    /// The mark of this close's letters, once read or made.
+    generation: Mutex<Option<String>>,
 }
 
 fn io(e: impl std::fmt::Display) -> DeliveryError {
@@ -208,7 +222,22 @@ impl PrintSpool {
             options,
             lock: Mutex::new(()),
             chunk_digests: Mutex::new(None),
+            ledger: None,
+            generation: Mutex::new(None),
         })
+    }
+
+    /// The same spool, reading each stream back against `ledger` too, the
+    /// one the dispatcher records the letters' attempts in: before a
+    /// stream is released, each of its envelopes must be a letter the
+    /// ledger has as taken by this spool, with the content hash it
+    /// recorded, and every letter the ledger has as delivered to this
+    /// spool since it last closed must be in one of the close's streams.
+    /// Without a ledger, the read-back checks the stream against its
+    /// manifest and the staged letters only.
+    pub fn with_ledger(mut self, ledger: Arc<Ledger>) -> PrintSpool {
+        self.ledger = Some(ledger);
+        self
     }
 
     /// Produces every staged letter as batch files (streams), reads each
@@ -255,23 +284,42 @@ impl PrintSpool {
         // What is left in staging: the lines of chunked letters, and chunk
         // files none of whose letters was delivered (held back, or resent
         // in another chunk after a crash).
+        // The generation goes last: while a letter of it is staged, its
+        // mark is there to find in the ledger.
+        let generation = self.generation_path();
         for entry in std::fs::read_dir(self.dir.join("staging")).map_err(io)? {
             let path = entry.map_err(io)?.path();
-            if path.is_file() {
+            if path.is_file() && path != generation {
                 std::fs::remove_file(path).map_err(io)?;
             }
         }
+        if generation.exists() {
+            std::fs::remove_file(&generation).map_err(io)?;
+        }
+        *self.generation.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(summary)
     }
 
     /// Reads every quarantined stream of this close back against the
-    /// manifest and the staged letters; when all pass, moves them into
-    /// the spool folder.
+    /// manifest, the staged letters and the ledger; when all pass, moves
+    /// them into the spool folder.
     fn release(
         &self,
         written: &[batch::Written],
         summary: &mut SpoolSummary,
     ) -> Result<(), DeliveryError> {
+        let mark = match (&self.ledger, written.is_empty()) {
+            (Some(_), false) => Some(format!("{}/", self.generation()?)),
+            _ => None,
+        };
+        if let (Some(ledger), Some(mark)) = (&self.ledger, &mark) {
+            ledger::all_in_streams(ledger, mark, &summary.envelopes).map_err(|e| {
+                DeliveryError::permanent(format!(
+                    "print spool: no stream released, they stay in {}: {e}",
+                    self.quarantine().display()
+                ))
+            })?;
+        }
         for w in written {
             let envelopes: Vec<Envelope> = summary
                 .envelopes
@@ -279,13 +327,20 @@ impl PrintSpool {
                 .filter(|e| e.file == w.file)
                 .cloned()
                 .collect();
-            let report = read_back(&w.quarantined, &envelopes, &self.options).map_err(|e| {
+            let not_released = |e: String| {
                 DeliveryError::permanent(format!(
                     "print spool: {} not released, it stays in {}: {e}",
                     w.file,
                     w.quarantined.display()
                 ))
-            })?;
+            };
+            let mut report =
+                read_back(&w.quarantined, &envelopes, &self.options).map_err(not_released)?;
+            if let Some(ledger) = &self.ledger {
+                report.ledger_checked =
+                    ledger::check_envelopes(ledger, &envelopes, mark.as_deref())
+                        .map_err(not_released)?;
+            }
             summary.read_back.push(report);
         }
         for w in written {

@@ -36,6 +36,19 @@ pub struct ReadBack {
     pub marked_sheets: usize,
     /// Embedded files found: name and size in bytes.
     pub embedded_files: Vec<(String, usize)>,
+    /// Envelopes checked against the ledger: a letter it has as taken by
+    /// the spool, with the same content hash (0 when read back without a
+    /// ledger).
+    pub ledger_checked: usize,
+    /// The idempotency keys of its envelopes' letters, in envelope order
+    /// (a split letter's once per envelope).
+    pub keys: Vec<String>,
+    /// Why the stream failed, when [`PrintSpool::verify_released`]
+    /// read it back (a failed read-back before release is an error).
+    ///
+    /// [`PrintSpool::verify_released`]: super::PrintSpool::verify_released
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// Reads the stream at `path` back against `envelopes` (its manifest
@@ -54,6 +67,7 @@ pub fn read_back(
             .map(|e| e.file.clone())
             .unwrap_or_default(),
         pages: pages.len(),
+        keys: envelopes.iter().map(|e| e.key.clone()).collect(),
         ..ReadBack::default()
     };
     let mut seq = 0;

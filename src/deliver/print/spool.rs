@@ -26,6 +26,11 @@ pub(super) struct Staged {
     /// in the stream by them. Empty for a letter staged before digests.
     #[serde(default)]
     pub(super) digests: Vec<String>,
+    /// The letter's content hash as the ledger records it
+    /// ([`Message::content_hash`]); `None` for a letter staged before
+    /// staging kept it.
+    #[serde(default)]
+    pub(super) content_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,6 +131,7 @@ impl PrintSpool {
                 chunk_pages: c.chunk_pages,
             }),
             digests: Vec::new(),
+            content_hash: Some(message.content_hash()),
         };
         let mut meta = meta;
         meta.digests = self.digests(&meta, &letter.pdf)?;
@@ -141,8 +147,49 @@ impl PrintSpool {
         }
         let json = serde_json::to_vec(&meta).map_err(io)?;
         write_atomic(&staging.join(format!("{stem}.json")), &json).map_err(io)?;
-        Ok(Receipt::new("print-spool", stem))
+        Ok(Receipt::new(
+            "print-spool",
+            &format!("{}/{stem}", self.generation()?),
+        ))
     }
+
+    /// The mark of the letters staged since the spool last closed: a
+    /// random token in `staging/generation`, made by the first letter
+    /// staged and removed by the close that produces it. Each letter's
+    /// receipt starts with it, so at the close the ledger tells which
+    /// letters it has as taken by this spool since (see
+    /// [`super::ledger`]). Called with the staging lock held.
+    pub(super) fn generation(&self) -> Result<String, DeliveryError> {
+        let mut cached = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(g) = cached.as_ref() {
+            return Ok(g.clone());
+        }
+        let path = self.generation_path();
+        let token = match std::fs::read_to_string(&path) {
+            Ok(t) if !t.trim().is_empty() => t.trim().to_owned(),
+            _ => {
+                let t = new_token(&self.dir);
+                write_atomic(&path, t.as_bytes()).map_err(io)?;
+                t
+            }
+        };
+        *cached = Some(token.clone());
+        Ok(token)
+    }
+
+    pub(super) fn generation_path(&self) -> PathBuf {
+        self.dir.join("staging").join("generation")
+    }
+}
+
+/// A token no other spool or close has: the time, the process and the
+/// folder, hashed (16 hex digits).
+fn new_token(dir: &std::path::Path) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!("{nanos} {} {}", std::process::id(), dir.display());
+    sha256_hex(seed.as_bytes())[..16].to_owned()
 }
 
 /// The chunked letters grouped by chunk, each group in page order, the

@@ -374,4 +374,15 @@ impl Store for Postgres {
     fn responses(&self) -> Result<Vec<Response>, DeliveryError> {
         self.pool.with("ledger", answers::responses)
     }
+
+    fn delivered_with_receipt(&self, prefix: &str) -> Result<Vec<String>, DeliveryError> {
+        let rows = self.pool.with("ledger", |c| {
+            let st = c.prepare(
+                "SELECT key FROM vellum_messages WHERE state IN ('delivered', 'bounced')
+                 AND substr(receipt, 1, length($1::text)) = $1::text ORDER BY key",
+            )?;
+            c.client.query(&st, &[&text(prefix)])
+        })?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
 }
