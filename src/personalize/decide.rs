@@ -47,6 +47,9 @@ pub(crate) struct Prepared<'r> {
     /// Why the wanted locale could not be given, if it could not.
     pub(crate) locale_warning: Option<String>,
     pub(crate) today: Date,
+    /// The design's computed values for this record (a JSON object of
+    /// those that could be computed; `Null` when the design has none).
+    pub(crate) values: Value,
 }
 
 /// What personalization decided for one record, in the form composition reads.
@@ -102,7 +105,14 @@ pub(crate) fn prepare<'r>(
         .and_then(|f| f.get(record, None).ok().flatten())
         .and_then(Value::as_str);
     let (locale, locale_warning) = choose_locale(&design.manifest.locales, 0, wanted);
+    // Computed once here, read by the rules and every template.
+    let values = if design.values.is_empty() {
+        Value::Null
+    } else {
+        design.values.evaluate(record, &currency).0
+    };
     Ok(Prepared {
+        values,
         record,
         id,
         currency,
@@ -147,7 +157,7 @@ pub(crate) fn record_error(id: &str, path: &str, message: &str) -> Error {
 
 /// Every decision for a prepared record.
 pub(crate) fn decide_prepared(design: &Design, p: &Prepared<'_>) -> Result<(Decided, Decisions)> {
-    let results = evaluate(&design.rules, p.record).map_err(|problem| -> Error {
+    let results = evaluate(&design.rules, p.record, &p.values).map_err(|problem| -> Error {
         ErrorKind::Record {
             record: p.id.clone(),
             problems: vec![problem],
