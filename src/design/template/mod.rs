@@ -710,11 +710,16 @@ fn resolve_path(
         }
         Lookup::Unknown => {
             let mut d = Diagnostic::new(place.clone(), format!("unknown field `{full}`"));
+            let table = if full.starts_with(&format!("{}.", crate::design::values::ROOT)) {
+                "[values]"
+            } else {
+                "[fields]"
+            };
             d.hint = Some(match scope.fields.suggest(&full) {
                 Some(s) => format!(
-                    "did you mean `{s}`? Every field must be declared in [fields] of design.toml"
+                    "did you mean `{s}`? Every field must be declared in {table} of design.toml"
                 ),
-                None => "declare it in [fields] of design.toml".to_owned(),
+                None => format!("declare it in {table} of design.toml"),
             });
             diags.push(d);
             None
