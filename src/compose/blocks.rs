@@ -112,7 +112,7 @@ fn condition(
     out: &mut Vec<Block>,
 ) -> Composed<()> {
     let truthy = match cond {
-        Cond::Field(field) => field.get(cx.env.root, None)?.is_some_and(is_truthy),
+        Cond::Field(field) => cx.env.field(field, None)?.is_some_and(is_truthy),
         Cond::Rule(rule) => cx.decided.rules.fired(*rule),
     };
     compose_into(if truthy != negate { then } else { otherwise }, cx, out)
@@ -267,8 +267,8 @@ fn offer(slot: &str, cx: &Cx<'_>) -> Option<Block> {
 
 /// The entries of a list field, none when it is missing.
 fn entries<'v>(list: &crate::design::template::FieldRef, env: &Env<'v>) -> Composed<&'v [Value]> {
-    Ok(list
-        .get(env.root, None)?
+    Ok(env
+        .field(list, None)?
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[]))
@@ -393,8 +393,8 @@ fn qr(q: &QrSpec, env: &mut Env<'_>) -> Composed<Option<Block>> {
             reference,
             caption,
         } => {
-            let minor = amount
-                .get(env.root, None)?
+            let minor = env
+                .field(amount, None)?
                 .and_then(|v| money_minor(v, currency_digits(env.currency)));
             let iban = trimmed(iban, env)?.replace(' ', "").to_uppercase();
             let bic = text(bic, env)?.replace(' ', "").to_uppercase();

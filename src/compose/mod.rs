@@ -58,6 +58,7 @@ pub(crate) fn compose_decided(
         row: None,
         loc,
         currency: &p.currency,
+        values: &p.values,
         warnings: &mut warnings,
     };
     let fail = |problem: FieldProblem| -> Error {

@@ -113,6 +113,13 @@ impl Fields {
         self.map.insert(path, ty);
     }
 
+    /// Declares a computed value (`values.<name>`): known to lookups, but
+    /// not a field of the record (records are not checked for it, and
+    /// [`Fields::iter`] does not list it).
+    pub(crate) fn insert_computed(&mut self, path: String, ty: FieldType) {
+        self.map.insert(path, ty);
+    }
+
     pub(crate) fn finish(&mut self) {
         // A stable, readable order for reports: by path.
         self.order.sort();

@@ -17,6 +17,7 @@ use super::messages::{Messages, line_col};
 use super::rules::{self, Rule};
 use super::shell::{Brand, Shell};
 use super::template::{FieldRef, Scope, SrcMap, Template, resolve_field};
+use super::values::{self, Values};
 use super::{Design, Manifest, ManifestToml, Recipient, VariantGroup, normalize, offers, shown};
 use crate::locale::{SUPPORTED_LOCALES, is_currency_code};
 use crate::model::{Channel, Diagnostic, Place};
@@ -53,6 +54,12 @@ impl ManifestFile {
     }
 }
 
+impl values::At for ManifestFile {
+    fn at(&self, span: Range<usize>, offset: usize) -> Place {
+        values::place_in(&self.file, &self.text, span, offset)
+    }
+}
+
 /// A folder the design refers to, with the name messages show for it.
 struct Folder {
     dir: PathBuf,
@@ -83,7 +90,10 @@ pub(super) fn load(
     let id = check_id(&m, &mf, diags);
     let channels = channels(&m, &mf, diags);
     let locales = locales(&m, &mf, diags);
-    let fields = declared_fields(&m, &mf, diags);
+    let mut fields = declared_fields(&m, &mf, diags);
+    // Values before rules and texts: both may read them.
+    let values = Values::load(&m.values, &mut fields, &mf, diags);
+    let fields = fields;
     let brand = Folder::of(dir, dshown, m.brand.as_deref().unwrap_or("../brand"));
     let brand_toml = Brand::load(files, &brand.dir, &brand.shown, diags);
     let library = m.offers.library.as_deref().unwrap_or("../offers");
@@ -187,6 +197,7 @@ pub(super) fn load(
         brand: brand_toml?,
         shell: shell?,
         rules: rules::Rules::new(body.rules),
+        values,
         variants,
         offers: body.offers,
         slots: body.slots,
@@ -298,6 +309,13 @@ fn declared_fields(m: &ManifestToml, mf: &ManifestFile, diags: &mut Diags) -> Fi
                     && s.chars()
                         .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
             });
+        if path == values::ROOT || path.starts_with(&format!("{}.", values::ROOT)) {
+            diags.push(
+                Diagnostic::new(mf.at(ty.span()), format!("field path {path:?} uses the reserved name `values`"))
+                    .hint("`values.<name>` are the computed values of [values]; rename the record's field"),
+            );
+            continue;
+        }
         if !ok_path {
             diags.push(
                 Diagnostic::new(mf.at(ty.span()), format!("invalid field path {path:?}"))
@@ -379,7 +397,18 @@ fn field_ref(
     diags: &mut Diags,
 ) -> Option<FieldRef> {
     let s = s.as_ref()?;
-    resolve_field(scope, s.get_ref(), &mf.at(s.span()), diags, false)
+    let f = resolve_field(scope, s.get_ref(), &mf.at(s.span()), diags, false)?;
+    if f.computed {
+        diags.push(Diagnostic::new(
+            mf.at(s.span()),
+            format!(
+                "`{}` is a computed value; name a field of the record here",
+                f.full
+            ),
+        ));
+        return None;
+    }
+    Some(f)
 }
 
 /// Where each channel finds its address in a record (`[recipient]`).

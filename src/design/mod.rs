@@ -18,6 +18,7 @@ pub(crate) mod print;
 pub(crate) mod rules;
 pub(crate) mod shell;
 pub(crate) mod template;
+pub(crate) mod values;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,6 +81,8 @@ struct ManifestToml {
     fields: Spanned<std::collections::BTreeMap<String, Spanned<String>>>,
     #[serde(default)]
     rules: std::collections::BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    values: std::collections::BTreeMap<String, Spanned<values::ValueToml>>,
     #[serde(default)]
     variants: std::collections::BTreeMap<String, Spanned<std::collections::BTreeMap<String, u32>>>,
     #[serde(default)]
@@ -197,6 +200,8 @@ pub struct Design {
     pub(crate) shell: Shell,
     /// Named rules, inline body conditions and offer eligibility rules.
     pub(crate) rules: rules::Rules,
+    /// The computed values of `[values]`, in evaluation order.
+    pub(crate) values: values::Values,
     pub(crate) variants: Vec<VariantGroup>,
     pub(crate) offers: Vec<offers::Offer>,
     /// Offer slots of the body.

@@ -50,6 +50,9 @@ pub(crate) struct Prepared<'r> {
     /// What came back from earlier communications (the ledger's), merged
     /// over the record's own fields by the channel plan and the offers.
     pub(crate) standing: Standing,
+    /// The design's computed values for this record (a JSON object of
+    /// those that could be computed; `Null` when the design has none).
+    pub(crate) values: Value,
 }
 
 /// What personalization decided for one record, in the form composition reads.
@@ -105,7 +108,14 @@ pub(crate) fn prepare<'r>(
         .and_then(|f| f.get(record, None).ok().flatten())
         .and_then(Value::as_str);
     let (locale, locale_warning) = choose_locale(&design.manifest.locales, 0, wanted);
+    // Computed once here, read by the rules and every template.
+    let values = if design.values.is_empty() {
+        Value::Null
+    } else {
+        design.values.evaluate(record, &currency).0
+    };
     Ok(Prepared {
+        values,
         record,
         id,
         currency,
@@ -151,7 +161,7 @@ pub(crate) fn record_error(id: &str, path: &str, message: &str) -> Error {
 
 /// Every decision for a prepared record.
 pub(crate) fn decide_prepared(design: &Design, p: &Prepared<'_>) -> Result<(Decided, Decisions)> {
-    let results = evaluate(&design.rules, p.record).map_err(|problem| -> Error {
+    let results = evaluate(&design.rules, p.record, &p.values).map_err(|problem| -> Error {
         ErrorKind::Record {
             record: p.id.clone(),
             problems: vec![problem],

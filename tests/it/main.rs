@@ -32,3 +32,4 @@ mod preview_serve;
 mod print_production;
 mod qrbill;
 mod shared_run;
+mod values;

@@ -1,7 +1,8 @@
 //! A deterministic billing cycle for the bill design: N customers made from
 //! the design's own samples (so every locale, currency and size of bill
-//! occurs), with a realistic mix of channel preferences, consent and missing
-//! contact data, and a few bad records (a line that is not JSON, a missing
+//! occurs), with a realistic mix of channel preferences, consent, missing
+//! contact data, last year's usage for most (not all) customers, and a few
+//! bad records (a line that is not JSON, a missing
 //! field, a wrong type) that a run must account for.
 
 use std::io::Write;
@@ -74,7 +75,32 @@ fn customer(bases: &[Value], i: usize, rng: &mut fastrand::Rng) -> String {
     c["account"]["number"] = json!(format!("41{:08}", i + 1));
     c["invoice"]["number"] = json!(format!("NWE-26-{:07}", i + 1));
     c["payment"]["reference"] = json!(reference(&c, i + 1));
+    last_year(&mut c, i);
     c.to_string()
+}
+
+/// Last year's usage in the billed month: within -30%..+35% of this year's
+/// for most customers; about one in seven has none (new since then), and
+/// the bill then shows no comparison. From its own generator per customer,
+/// so the rest of the cycle is what it was before this field existed.
+fn last_year(c: &mut Value, i: usize) {
+    let mut rng = fastrand::Rng::with_seed(0x1a57_9ea5 ^ i as u64);
+    let now = c["usage"]
+        .as_array()
+        .and_then(|u| u.last())
+        .and_then(|m| m["kwh"].as_f64());
+    let Some(obj) = c.as_object_mut() else {
+        return;
+    };
+    match now {
+        Some(now) if rng.u32(0..7) != 0 => {
+            let factor = 1.0 + rng.i32(-26..31) as f64 / 100.0;
+            obj.insert("usage_last_year".into(), json!((now / factor).round()));
+        }
+        _ => {
+            obj.remove("usage_last_year");
+        }
+    }
 }
 
 /// The payment reference: a Swiss QR reference for a sample that has one

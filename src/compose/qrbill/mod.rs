@@ -64,9 +64,8 @@ fn swiss_bill(spec: &SwissSpec, env: &mut Env<'_>) -> Result<SwissBill, FieldPro
     let iban = compact(get("iban")?);
     let reference = compact(get("reference")?);
     let message = get("message")?;
-    let minor = spec
-        .amount
-        .get(env.root, None)?
+    let minor = env
+        .field(&spec.amount, None)?
         .and_then(|v| money_minor(v, 2));
     let given = [
         &debtor.name,

@@ -84,6 +84,26 @@ pub(crate) enum StrOp {
     EndsWith,
 }
 
+/// What a rule reads: the record and its computed values (the root
+/// `values`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Roots<'a> {
+    pub record: &'a Value,
+    pub values: &'a Value,
+}
+
+impl<'a> Roots<'a> {
+    /// The top-level value `name`: the computed values for `values`, else
+    /// the record's field.
+    pub(crate) fn root(self, name: &str) -> Option<&'a Value> {
+        if name == crate::design::values::ROOT {
+            Some(self.values)
+        } else {
+            self.record.get(name)
+        }
+    }
+}
+
 /// Compiles `e`, or `None` when it uses anything this evaluator leaves to
 /// `cel`.
 pub(crate) fn compile(e: &IdedExpr) -> Option<Fx> {
@@ -245,7 +265,7 @@ type Scope<'a> = Vec<V<'a>>;
 
 impl Fx {
     /// Evaluates against `record`; `None` leaves the answer to `cel`.
-    pub(crate) fn eval_bool(&self, record: &Value) -> Option<bool> {
+    pub(crate) fn eval_bool(&self, record: Roots<'_>) -> Option<bool> {
         match self.eval(record, &mut Vec::new())? {
             V::Bool(b) => Some(b),
             _ => None,
@@ -254,14 +274,14 @@ impl Fx {
 
     // Over 80 lines on purpose: one arm per kind compiled by `expr`; splitting
     // it would put a call per node on the per-customer path.
-    fn eval<'a>(&'a self, record: &'a Value, scope: &mut Scope<'a>) -> Option<V<'a>> {
+    fn eval<'a>(&'a self, record: Roots<'a>, scope: &mut Scope<'a>) -> Option<V<'a>> {
         Some(match self {
             Fx::Null => V::Null,
             Fx::Bool(b) => V::Bool(*b),
             Fx::Int(i) => V::Int(*i),
             Fx::Double(d) => V::Double(*d),
             Fx::Str(s) => V::Str(Cow::Borrowed(s)),
-            Fx::Root(name) => record.get(name).map_or(V::Null, V::of),
+            Fx::Root(name) => record.root(name).map_or(V::Null, V::of),
             Fx::Var(depth) => scope[scope.len() - 1 - depth].clone(),
             Fx::Select(x, field) => match x.eval(record, scope)? {
                 V::Json(Value::Object(m)) => V::of(m.get(field)?),
@@ -350,7 +370,7 @@ impl Fold {
         &'a self,
         items: impl Iterator<Item = V<'a>>,
         init: V<'a>,
-        record: &'a Value,
+        record: Roots<'a>,
         scope: &mut Scope<'a>,
     ) -> Option<V<'a>> {
         let n = scope.len();
@@ -488,7 +508,10 @@ mod tests {
 
     fn fast_answer(source: &str, record: &Value) -> Option<bool> {
         let program = cel::Program::compile(source).unwrap();
-        compile(program.expression())?.eval_bool(record)
+        compile(program.expression())?.eval_bool(Roots {
+            record,
+            values: &Value::Null,
+        })
     }
 
     /// Every answer the direct evaluator gives is cel's answer, over rules

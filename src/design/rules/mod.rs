@@ -462,7 +462,16 @@ impl Need {
 ///
 /// Each rule goes to the direct evaluator first; what it leaves open
 /// (errors included) is evaluated by `cel`, whose context is built only then.
-pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Fired, FieldProblem> {
+///
+/// `values` are the record's computed values (a JSON object, or `Null`),
+/// which rules read as `values.<name>`; the record's own `values`, if it
+/// has one, is never read.
+pub(crate) fn evaluate(
+    rules: &Rules,
+    record: &Value,
+    values: &Value,
+) -> Result<Fired, FieldProblem> {
+    let roots = fast::Roots { record, values };
     let mut results: Vec<Option<bool>> = Vec::with_capacity(rules.len());
     let mut open = false;
     for (i, r) in rules.iter().enumerate() {
@@ -470,13 +479,13 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Fired, FieldProb
         let answer = if first < i {
             results[first]
         } else {
-            r.fast.as_ref().and_then(|f| f.eval_bool(record))
+            r.fast.as_ref().and_then(|f| f.eval_bool(roots))
         };
         open |= answer.is_none();
         results.push(answer);
     }
     if open {
-        with_cel(rules, record, &mut results)?;
+        with_cel(rules, roots, &mut results)?;
     }
     Ok(Fired(
         results.into_iter().map(|r| r.unwrap_or(false)).collect(),
@@ -486,7 +495,7 @@ pub(crate) fn evaluate(rules: &Rules, record: &Value) -> Result<Fired, FieldProb
 /// Evaluates with `cel` the rules the direct evaluator left open.
 fn with_cel(
     rules: &Rules,
-    record: &Value,
+    roots: fast::Roots<'_>,
     results: &mut [Option<bool>],
 ) -> Result<(), FieldProblem> {
     BASE.with(|cell| {
@@ -494,7 +503,7 @@ fn with_cel(
         let base = slot.get_or_insert_with(cel::Context::default);
         let mut ctx = base.new_inner_scope();
         for (root, need) in &rules.need.fields {
-            let v = record.get(root).unwrap_or(&Value::Null);
+            let v = roots.root(root).unwrap_or(&Value::Null);
             ctx.add_variable_as_val(root.clone(), need.to_cel(v));
         }
         for (i, r) in rules.iter().enumerate() {
@@ -659,7 +668,7 @@ mod tests {
             "usage": [{"kwh": 90}, {"kwh": 320}],
         });
         let rules = Rules::new(rules);
-        let pruned = evaluate(&rules, &record).unwrap();
+        let pruned = evaluate(&rules, &record, &Value::Null).unwrap();
         let whole: Vec<bool> = {
             let base = cel::Context::default();
             let mut ctx = base.new_inner_scope();
@@ -695,10 +704,16 @@ mod tests {
                 let path = entry.unwrap().path();
                 let record: Value =
                     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let currency = record["account"]["currency"].as_str().unwrap_or("EUR");
+                let values = d.values.evaluate(&record, currency).0;
+                let roots = fast::Roots {
+                    record: &record,
+                    values: &values,
+                };
                 let mut by_cel = vec![None; rules.len()];
-                with_cel(rules, &record, &mut by_cel).unwrap();
+                with_cel(rules, roots, &mut by_cel).unwrap();
                 for (r, cel) in rules.iter().zip(by_cel) {
-                    let fast = r.fast.as_ref().and_then(|f| f.eval_bool(&record));
+                    let fast = r.fast.as_ref().and_then(|f| f.eval_bool(roots));
                     assert_eq!(fast, cel, "{design} {path:?} rule {}", r.name);
                     checked += 1;
                 }

@@ -33,8 +33,28 @@ pub(crate) struct Env<'a> {
     pub row: Option<(&'a Value, usize)>,
     pub loc: &'a Localized,
     pub currency: &'a str,
+    /// The record's computed values (a JSON object; `Null` for a design
+    /// without values).
+    pub values: &'a Value,
     /// Warnings for the record (e.g. removed bidi controls), never data itself.
     pub warnings: &'a mut Vec<String>,
+}
+
+impl<'a> Env<'a> {
+    /// Looks `f` up: a computed value among the record's values (absent
+    /// when it could not be computed), any other field in the record or
+    /// `row`.
+    pub(crate) fn field(
+        &self,
+        f: &FieldRef,
+        row: Option<&'a Value>,
+    ) -> Result<Option<&'a Value>, FieldProblem> {
+        if f.computed {
+            let name = f.segs.last().map_or("", |s| &**s);
+            return Ok(self.values.get(name).filter(|v| !v.is_null()));
+        }
+        f.get(self.root, row)
+    }
 }
 
 /// A value an expression produced.
@@ -87,11 +107,16 @@ pub(crate) fn is_truthy(v: &Value) -> bool {
 
 impl FieldRef {
     /// Looks the field up in the record (or row). A missing required field is an error.
+    /// A computed value is never read from a record (whatever it holds
+    /// under `values`): [`Env::field`] reads it.
     pub(crate) fn get<'v>(
         &self,
         root: &'v Value,
         row: Option<&'v Value>,
     ) -> Result<Option<&'v Value>, FieldProblem> {
+        if self.computed {
+            return Ok(None);
+        }
         let mut cur = if self.in_row {
             row.unwrap_or(root)
         } else {
@@ -126,7 +151,7 @@ fn eval<'o, 'a: 'o>(e: &'o Expr, env: &mut Env<'a>) -> Result<Out<'o>, FieldProb
     Ok(match e {
         Expr::Lit(v) => Out::Json(v, None, ""),
         Expr::Index => Out::Text(env.row.map_or(0, |r| r.1 + 1).to_string()),
-        Expr::Field(f) => match f.get(env.root, env.row.map(|r| r.0))? {
+        Expr::Field(f) => match env.field(f, env.row.map(|r| r.0))? {
             Some(v) => Out::Json(v, Some(f.ty), &f.full),
             None => Out::Missing,
         },

@@ -52,6 +52,9 @@ pub(crate) struct FieldRef {
     /// Relative to the current table row rather than the record.
     in_row: bool,
     segs: Box<[Box<str>]>,
+    /// A computed value (`values.<name>`), read from the record's values,
+    /// never from the record.
+    pub(crate) computed: bool,
     /// The declared path, e.g. `items.amount`.
     pub(crate) full: Box<str>,
     pub(crate) ty: FieldType,
@@ -687,9 +690,12 @@ fn resolve_path(
                 );
                 return None;
             }
+            let computed =
+                !in_row && full.starts_with(&format!("{}.", crate::design::values::ROOT));
             let segs = rel.split('.').map(Into::into).collect();
             Some(Expr::Field(FieldRef {
                 in_row,
+                computed,
                 segs,
                 full: full.into(),
                 ty,
@@ -704,11 +710,16 @@ fn resolve_path(
         }
         Lookup::Unknown => {
             let mut d = Diagnostic::new(place.clone(), format!("unknown field `{full}`"));
+            let table = if full.starts_with(&format!("{}.", crate::design::values::ROOT)) {
+                "[values]"
+            } else {
+                "[fields]"
+            };
             d.hint = Some(match scope.fields.suggest(&full) {
                 Some(s) => format!(
-                    "did you mean `{s}`? Every field must be declared in [fields] of design.toml"
+                    "did you mean `{s}`? Every field must be declared in {table} of design.toml"
                 ),
-                None => "declare it in [fields] of design.toml".to_owned(),
+                None => format!("declare it in {table} of design.toml"),
             });
             diags.push(d);
             None

@@ -2,7 +2,8 @@
 
 subject = Ihre Stromrechnung von Northwind Energy für { $period }
 preheader = Rechnungsbetrag: { $amount }, fällig am { $date }.
-sms = Northwind Energy: Ihre Rechnung über { $amount } ist am { $date } fällig. Jetzt bezahlen: { $link }
+sms = Northwind Energy: Ihre Rechnung über { $amount } ist am { $date } fällig.
+sms-pay = {" "}Jetzt bezahlen: { $link }
 
 # Adresszeile mit Postleitzahl und Ort.
 address-locality = { $postal_code } { $city }
@@ -58,3 +59,19 @@ fine-print-complaints = Haben Sie Fragen zu dieser Rechnung oder möchten Sie Ei
 fine-print-payment = Der Rechnungsbetrag ist ohne Abzug bis zum Fälligkeitsdatum zu zahlen. Für Mahnungen können wir angemessene Mahngebühren berechnen. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg.
 
 greeting-friendly = Hallo { $name },
+
+## Der Hinweis: Verbrauch im Vergleich zum Vorjahresmonat, und ein Tipp.
+insight-title = { $trend ->
+    [up] Ihr Verbrauch liegt { $pct } % über dem Vorjahresmonat.
+    [down] Ihr Verbrauch liegt { $pct } % unter dem Vorjahresmonat.
+   *[same] Ihr Verbrauch liegt auf dem Niveau des Vorjahresmonats.
+}
+insight-change = {" "}Sie haben in diesem Monat { $now } kWh verbraucht, im selben Monat des Vorjahres waren es { $before } kWh.
+tip-up = Tipp: Im Winter steigt der Verbrauch vor allem durch Heizen und Warmwasser. Schon 1 °C weniger Raumtemperatur spart rund 6 % Heizenergie.
+tip-down = Gut gemacht: Sie verbrauchen weniger als im Vorjahr. Weiter so! Geräte ganz auszuschalten, statt sie im Stand-by zu lassen, spart jeden Tag ein wenig.
+tip-steady = Tipp: Geräte im Stand-by können bis zu 10 % des Stromverbrauchs eines Haushalts ausmachen. Mit einer schaltbaren Steckdosenleiste schalten Sie sie bequem ganz ab.
+sms-insight = { $trend ->
+    [up] {" "}Verbrauch { $pct } % über Vorjahr.
+    [down] {" "}Verbrauch { $pct } % unter Vorjahr.
+   *[same] {" "}Verbrauch wie im Vorjahr.
+}

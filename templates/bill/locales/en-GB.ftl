@@ -2,7 +2,8 @@
 
 subject = Your Northwind Energy bill for { $period }
 preheader = Amount due: { $amount }, to be paid by { $date }.
-sms = Northwind Energy: your bill for { $amount } is due on { $date }. Pay now: { $link }
+sms = Northwind Energy: your bill for { $amount } is due on { $date }.
+sms-pay = {" "}Pay now: { $link }
 
 # Address line with postal code and city, in the order of the country.
 address-locality = { $city } { $postal_code }
@@ -58,3 +59,19 @@ fine-print-complaints = If you have a question about this bill or would like to 
 fine-print-payment = Payment is due in full by the date shown. We may apply a reasonable charge for reminders about overdue balances. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg, Germany.
 
 greeting-friendly = Hello { $first_name },
+
+## The insight block: usage against the same month last year, and a tip.
+insight-title = { $trend ->
+    [up] Your usage is up { $pct }% on last year.
+    [down] Your usage is down { $pct }% on last year.
+   *[same] Your usage is about the same as last year.
+}
+insight-change = {" "}You used { $now } kWh this month, compared with { $before } kWh in the same month last year.
+tip-up = Tip: heating and hot water account for most of a winter rise. Turning your heating down by just 1 °C saves around 6% of the energy it uses.
+tip-down = Well done: you are using less than last year. Keep it up! Switching appliances off at the wall rather than leaving them on standby saves a little every day.
+tip-steady = Tip: appliances on standby can account for up to 10% of a household’s electricity. An extension lead with a switch makes them easy to turn off completely.
+sms-insight = { $trend ->
+    [up] {" "}Usage up { $pct }% on last year.
+    [down] {" "}Usage down { $pct }% on last year.
+   *[same] {" "}Usage level with last year.
+}

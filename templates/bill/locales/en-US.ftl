@@ -2,7 +2,8 @@
 
 subject = Your Northwind Energy bill for { $period }
 preheader = Amount due: { $amount }, payable by { $date }.
-sms = Northwind Energy: your bill of { $amount } is due on { $date }. Pay now: { $link }
+sms = Northwind Energy: your bill of { $amount } is due on { $date }.
+sms-pay = {" "}Pay now: { $link }
 
 # Address line with postal code and city, in the order of the country.
 address-locality = { $city } { $postal_code }
@@ -58,3 +59,19 @@ fine-print-complaints = If you have a question about this bill or wish to disput
 fine-print-payment = Payment is due in full by the due date. A reasonable late fee may be charged on overdue balances. Northwind Energy GmbH, Hafenstraße 12, 20457 Hamburg, Germany.
 
 greeting-friendly = Hi { $first_name },
+
+## The insight block: usage against the same month last year, and a tip.
+insight-title = { $trend ->
+    [up] Your usage is up { $pct }% on last year.
+    [down] Your usage is down { $pct }% on last year.
+   *[same] Your usage is about the same as last year.
+}
+insight-change = {" "}You used { $now } kWh this month, against { $before } kWh in the same month last year.
+tip-up = Tip: heating and hot water cause most of a winter rise. Setting your thermostat 7–10 °F lower while you sleep or are out can save up to 10% a year on heating.
+tip-down = Well done: you are using less than last year. Keep it up! Switching devices off at the plug instead of leaving them on standby saves a little every day.
+tip-steady = Tip: devices on standby can account for up to 10% of a household’s electricity. A power strip with a switch makes them easy to turn off completely.
+sms-insight = { $trend ->
+    [up] {" "}Usage up { $pct }% on last year.
+    [down] {" "}Usage down { $pct }% on last year.
+   *[same] {" "}Usage level with last year.
+}

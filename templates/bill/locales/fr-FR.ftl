@@ -2,7 +2,8 @@
 
 subject = Votre facture Northwind Energy : { $period }
 preheader = Montant à payer : { $amount }, à régler avant le { $date }.
-sms = Northwind Energy : votre facture de { $amount } est à régler avant le { $date }. Payer : { $link }
+sms = Northwind Energy : votre facture de { $amount } est à régler avant le { $date }.
+sms-pay = {" "}Payer : { $link }
 
 # Ligne d’adresse avec code postal et ville.
 address-locality = { $postal_code } { $city }
@@ -58,3 +59,19 @@ fine-print-complaints = Pour toute question ou contestation concernant cette fac
 fine-print-payment = La facture est payable sans escompte à la date d’échéance. Des frais de relance raisonnables peuvent être appliqués en cas de retard de paiement. Northwind Energy GmbH, Hafenstraße 12, 20457 Hambourg, Allemagne.
 
 greeting-friendly = Bonjour { $name },
+
+## L’encadré : la consommation comparée au même mois l’an dernier, et un conseil.
+insight-title = { $trend ->
+    [up] Votre consommation est en hausse de { $pct } % sur un an.
+    [down] Votre consommation est en baisse de { $pct } % sur un an.
+   *[same] Votre consommation est stable sur un an.
+}
+insight-change = {" "}Vous avez consommé { $now } kWh ce mois-ci, contre { $before } kWh le même mois l’an dernier.
+tip-up = Conseil : en hiver, la hausse vient surtout du chauffage et de l’eau chaude. Baisser la température de 1 °C permet d’économiser environ 7 % de l’énergie de chauffage.
+tip-down = Bravo ! Vous consommez moins que l’an dernier. Continuez ainsi : éteindre les appareils plutôt que de les laisser en veille fait économiser un peu chaque jour.
+tip-steady = Conseil : les appareils en veille peuvent représenter jusqu’à 10 % de la consommation d’électricité d’un foyer. Une multiprise à interrupteur permet de les éteindre complètement.
+sms-insight = { $trend ->
+    [up] {" "}Conso +{ $pct } % sur un an.
+    [down] {" "}Conso -{ $pct } % sur un an.
+   *[same] {" "}Conso stable sur un an.
+}

@@ -2,7 +2,8 @@
 
 subject = 您{ $period }的 Northwind Energy 电费账单
 preheader = 应付金额：{ $amount }，请于{ $date }前支付。
-sms = 【Northwind Energy】您本期电费为 { $amount }，请于{ $date }前缴纳。在线支付：{ $link }
+sms = 【Northwind Energy】您本期电费为 { $amount }，请于{ $date }前缴纳。
+sms-pay = 在线支付：{ $link }
 
 # 地址行：城市与邮政编码。
 address-locality = { $city } { $postal_code }
@@ -58,3 +59,19 @@ fine-print-complaints = 如您对本账单有任何疑问或异议，请在账�
 fine-print-payment = 请于付款截止日期前全额支付账单金额。逾期付款时，我们可能收取合理的催缴费用。Northwind Energy GmbH，Hafenstraße 12，20457 Hamburg，德国。
 
 greeting-friendly = { $name }，您好！
+
+## 用电对比：与去年同月相比的用电量，以及一条建议。
+insight-title = { $trend ->
+    [up] 您的用电量较去年同期上升 { $pct }%。
+    [down] 您的用电量较去年同期下降 { $pct }%。
+   *[same] 您的用电量与去年同期基本持平。
+}
+insight-change = 本月您用电 { $now } 千瓦时，去年同月为 { $before } 千瓦时。
+tip-up = 小贴士：冬季用电增加主要来自取暖和热水。室温每调低 1 °C，可节省约 6% 的取暖能耗。
+tip-down = 做得好！您的用电量比去年少。请继续保持：关闭电器电源而不是让其待机，每天都能省下一点电。
+tip-steady = 小贴士：待机电器可占家庭用电量的 10%。使用带开关的插线板，可以方便地彻底关闭它们。
+sms-insight = { $trend ->
+    [up] 用电量同比上升{ $pct }%。
+    [down] 用电量同比下降{ $pct }%。
+   *[same] 用电量与去年同期持平。
+}
