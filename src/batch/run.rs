@@ -413,7 +413,7 @@ impl<'a> Run<'a> {
                 .map(|(c, p)| format!("{c}: {p}"))
                 .collect();
             let message = if why.is_empty() {
-                "no channel of the design reaches this customer".to_owned()
+                unreachable_because(&doc)
             } else {
                 why.join("; ")
             };
@@ -483,6 +483,27 @@ impl<'a> Run<'a> {
                 w.record(report);
             }
         }
+    }
+}
+
+/// Why no channel of the design reaches a customer: each dropped
+/// channel's reason from the plan (no address, no consent, a bounced
+/// address, a STOP).
+fn unreachable_because(doc: &Document) -> String {
+    let why: Vec<String> = doc
+        .decisions
+        .channels
+        .iter()
+        .filter(|c| !c.kept)
+        .map(|c| format!("{}: {}", c.channel, c.reason))
+        .collect();
+    if why.is_empty() {
+        "no channel of the design reaches this customer".to_owned()
+    } else {
+        format!(
+            "no channel of the design reaches this customer ({})",
+            why.join("; ")
+        )
     }
 }
 

@@ -488,3 +488,33 @@ fn a_bounce_and_a_stop_from_real_servers_change_the_next_plans() {
     assert_eq!(next.delivered.get(&Channel::Sms), Some(&1), "{next}");
     assert_eq!(next.delivered.get(&Channel::Email), Some(&2), "{next}");
 }
+
+#[test]
+fn a_customer_whose_only_channel_bounced_fails_with_the_plans_reasons() {
+    let (s, _) = setup("only-email", |r| {
+        r["customer"].as_object_mut().unwrap().remove("phone");
+        r["customer"]["consent"]["print"] = false.into();
+    });
+    run(&s);
+    let email = s.stub.sent().pop().unwrap();
+    let bounce = event(
+        "dsn-only",
+        Subject::MessageId(email.message_id),
+        EventKind::Bounce {
+            hard: true,
+            status: "5.1.1".into(),
+            diagnostic: None,
+            recipient: None,
+        },
+    );
+    ingest(s.dispatcher.ledger(), &[bounce], SystemTime::now()).unwrap();
+    let again = run(&s);
+    assert_eq!((again.failed, again.delivered_total()), (1, 0), "{again}");
+    let errors = crate::batch::error_lines(s.input.parent().unwrap());
+    let message = &errors.last().unwrap().message;
+    assert!(
+        message.contains("email: email address undeliverable on 2026-12-03 by hard bounce 5.1.1"),
+        "{message}"
+    );
+    assert!(message.contains("sms: no phone number"), "{message}");
+}
