@@ -192,6 +192,14 @@ impl fmt::Display for RunReport {
                 format!(" ({})", stages.join(", "))
             }
         )?;
+        self.fmt_account(f)
+    }
+}
+
+impl RunReport {
+    /// The last line: the account of every record read, and whether it
+    /// balances.
+    fn fmt_account(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ok = if self.balances() {
             "balances"
         } else {

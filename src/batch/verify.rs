@@ -269,6 +269,13 @@ impl fmt::Display for VerifyReport {
             writeln!(f, "  ... and {} more", self.mismatches.len() - SHOWN)?;
         }
         self.fmt_streams(f)?;
+        self.fmt_verdict(f)
+    }
+}
+
+impl VerifyReport {
+    /// The last line: verified, or why not.
+    fn fmt_verdict(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let delivered = self.delivered();
         if !self.streams_verified() {
             let bad = self.streams.iter().filter(|s| s.problem.is_some()).count();
@@ -311,9 +318,7 @@ impl fmt::Display for VerifyReport {
             )
         }
     }
-}
 
-impl VerifyReport {
     /// The print streams' lines: each failed one, the first good ones, the
     /// letters in no stream.
     fn fmt_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

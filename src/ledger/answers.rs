@@ -3,6 +3,7 @@
 //! response report. The events layer parses outside input; this is where
 //! it is kept, with the same meaning in SQLite and PostgreSQL.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -138,6 +139,19 @@ impl Response {
             _ => {}
         }
     }
+}
+
+/// The response report being added up, by run then design.
+pub(crate) type Responses = BTreeMap<(String, String), Response>;
+
+/// The line of `run` and `design` in `out`, made empty when it has none.
+pub(crate) fn entry<'m>(out: &'m mut Responses, run: &str, design: &str) -> &'m mut Response {
+    out.entry((run.to_owned(), design.to_owned()))
+        .or_insert_with(|| Response {
+            run: run.to_owned(),
+            design: design.to_owned(),
+            ..Response::default()
+        })
 }
 
 /// A preference read back from its columns; `None` for a row this vellum

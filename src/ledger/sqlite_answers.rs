@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::answers::{Answered, EventRecord, Lookup, Response, preference};
+use super::answers::{Answered, EventRecord, Lookup, Response, Responses, entry, preference};
 use crate::model::{Channel, Standing};
 
 const ANSWERED: &str =
@@ -154,7 +154,7 @@ pub(super) fn standing(conn: &Connection, customer: &str) -> rusqlite::Result<St
 /// The response report: per run and design, what was sent and what came
 /// back, by run then design.
 pub(super) fn responses(conn: &Connection) -> rusqlite::Result<Vec<Response>> {
-    let mut out: std::collections::BTreeMap<(String, String), Response> = Default::default();
+    let mut out = Responses::new();
     let mut sent = conn.prepare(
         "SELECT run, design, count(*) FROM messages WHERE state IN ('delivered', 'bounced')
          AND key NOT LIKE '%/archive' GROUP BY run, design",
@@ -180,17 +180,4 @@ pub(super) fn responses(conn: &Connection) -> rusqlite::Result<Vec<Response>> {
         entry(&mut out, &run, &design).add(&kind, &detail, n as u64);
     }
     Ok(out.into_values().collect())
-}
-
-fn entry<'m>(
-    out: &'m mut std::collections::BTreeMap<(String, String), Response>,
-    run: &str,
-    design: &str,
-) -> &'m mut Response {
-    out.entry((run.to_owned(), design.to_owned()))
-        .or_insert_with(|| Response {
-            run: run.to_owned(),
-            design: design.to_owned(),
-            ..Response::default()
-        })
 }

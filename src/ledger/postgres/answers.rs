@@ -3,10 +3,10 @@
 //! the event with the preference it leaves, a customer's standing, the
 //! response report.
 
-use std::collections::BTreeMap;
-
 use super::{Conn, text};
-use crate::ledger::answers::{Answered, EventRecord, Lookup, Response, preference};
+use crate::ledger::answers::{
+    Answered, EventRecord, Lookup, Response, Responses, entry, preference,
+};
 use crate::model::{Channel, Standing};
 
 const BY_MESSAGE_ID: &str =
@@ -151,7 +151,7 @@ pub(super) fn standing(c: &mut Conn, customer: &str) -> Result<Standing, postgre
 
 /// The response report, by run then design.
 pub(super) fn responses(c: &mut Conn) -> Result<Vec<Response>, postgres::Error> {
-    let mut out: BTreeMap<(String, String), Response> = BTreeMap::new();
+    let mut out = Responses::new();
     let sent = c.client.query(
         "SELECT run, design, count(*) FROM vellum_messages
          WHERE state IN ('delivered', 'bounced') AND key NOT LIKE '%/archive' GROUP BY run, design",
@@ -169,17 +169,4 @@ pub(super) fn responses(c: &mut Conn) -> Result<Vec<Response>, postgres::Error> 
         entry(&mut out, r.get(0), r.get(1)).add(r.get(2), r.get(3), r.get::<_, i64>(4) as u64);
     }
     Ok(out.into_values().collect())
-}
-
-fn entry<'m>(
-    out: &'m mut BTreeMap<(String, String), Response>,
-    run: &str,
-    design: &str,
-) -> &'m mut Response {
-    out.entry((run.to_owned(), design.to_owned()))
-        .or_insert_with(|| Response {
-            run: run.to_owned(),
-            design: design.to_owned(),
-            ..Response::default()
-        })
 }
